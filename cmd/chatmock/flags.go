@@ -1,0 +1,83 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/chatmock/chatmock/spec"
+)
+
+// errHelp means --help was asked for and answered.
+var errHelp = errors.New("help shown")
+
+// flagSet is a subcommand's flags and its help text.
+type flagSet struct {
+	*flag.FlagSet
+	help func()
+}
+
+// newFlags returns a flag set whose --help prints to stdout and whose
+// errors come back as usage errors.
+func newFlags(name, synopsis, about string, stdout io.Writer) *flagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	help := func() {
+		fmt.Fprintf(stdout, "Usage: chatmock %s\n\n%s\n", synopsis, about)
+		var has bool
+		fs.VisitAll(func(*flag.Flag) { has = true })
+		if has {
+			fmt.Fprint(stdout, "\nFlags:\n")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			fs.SetOutput(io.Discard)
+		}
+	}
+	return &flagSet{FlagSet: fs, help: help}
+}
+
+// parse parses args, turning --help into errHelp and bad flags into a
+// usage error.
+func (fs *flagSet) parse(args []string) error {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.help()
+		return errHelp
+	case err != nil:
+		return &usageError{err.Error()}
+	}
+	return nil
+}
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ", ") }
+
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// specFlag adds the repeatable --spec flag.
+func specFlag(fs *flagSet) *listFlag {
+	var l listFlag
+	fs.Var(&l, "spec", "an OpenAPI document, or a folder of them, replacing the embedded ones (repeatable)")
+	return &l
+}
+
+// sources returns the documents named by --spec, or the embedded ones.
+func sources(paths []string) ([]spec.Source, error) {
+	if len(paths) == 0 {
+		return spec.Bundled(), nil
+	}
+	srcs, err := spec.FromPaths(paths)
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	return srcs, nil
+}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/chatmock/chatmock/lint"
+)
+
+func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("lint", "lint [PATH...]",
+		"Checks each OpenAPI document (a file, or a folder of them; the embedded documents\n"+
+			"when no path is given): it must load and be valid, every operation needs an\n"+
+			"operationId, and every request and response example must validate against its\n"+
+			"own schema, x-max-bytes included. Each problem is printed as\n"+
+			"'file: JSON-pointer: message'. Exit status 1 when any is found.", stdout)
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	srcs, err := sources(fs.Args())
+	if err != nil {
+		return err
+	}
+	r := lint.Run(ctx, srcs)
+	for _, p := range r.Problems {
+		fmt.Fprintln(stdout, p)
+	}
+	if len(r.Problems) > 0 {
+		return &problemsError{len(r.Problems)}
+	}
+	fmt.Fprintf(stdout, "%d documents, %d operations, %d examples: no problems\n", r.Documents, r.Operations, r.Examples)
+	return nil
+}

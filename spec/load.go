@@ -1,0 +1,209 @@
+package spec
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/yaml"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// APIKey is the root extension naming the API a document describes
+// ("tencent", "jsonapi", ...). Without it the file's base name is used.
+const APIKey = "x-chatmock-api"
+
+// Set is every loaded document.
+type Set struct {
+	Documents []*Document
+}
+
+// Operations lists the operations of every document, in document order.
+func (s *Set) Operations() []*Operation {
+	var out []*Operation
+	for _, d := range s.Documents {
+		out = append(out, d.Operations...)
+	}
+	return out
+}
+
+// Document is one loaded OpenAPI document.
+type Document struct {
+	API        string
+	Source     Source
+	T          *openapi3.T    // kin-openapi's model, for parameters and security
+	Raw        map[string]any // the document as JSON values (numbers as json.Number)
+	Operations []*Operation
+
+	compiler *jsonschema.Compiler
+	url      string // the document's resource URL in compiler
+}
+
+// Load reads, checks and compiles every source. All problems of all
+// documents are returned together in a *LoadError.
+func Load(ctx context.Context, sources []Source) (*Set, error) {
+	set := &Set{}
+	var problems []Problem
+	for _, src := range sources {
+		doc, ps := LoadDocument(ctx, src)
+		problems = append(problems, ps...)
+		if doc != nil {
+			set.Documents = append(set.Documents, doc)
+		}
+	}
+	problems = append(problems, set.DuplicateOperationIDs()...)
+	if len(problems) > 0 {
+		return nil, &LoadError{Problems: problems}
+	}
+	return set, nil
+}
+
+// LoadDocument reads and compiles one document. A document with problems
+// may still come back, so a linter can go on checking what did load.
+func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
+	fail := func(ptr, format string, args ...any) (*Document, []Problem) {
+		return nil, []Problem{{File: src.Name, Pointer: ptr, Message: fmt.Sprintf(format, args...)}}
+	}
+	data, err := fs.ReadFile(src.FS, src.Path)
+	if err != nil {
+		return fail("", "%v", err)
+	}
+	js, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		return fail("", "not YAML or JSON: %v", err)
+	}
+	var raw map[string]any
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		return fail("", "not an object: %v", err)
+	}
+	if v, _ := raw["openapi"].(string); !strings.HasPrefix(v, "3.") {
+		return fail("/openapi", "want an OpenAPI 3.x document, got %q", v)
+	}
+	loader := openapi3.NewLoader()
+	t, err := loader.LoadFromDataWithPath(data, &url.URL{Path: src.Path})
+	if err != nil {
+		return fail("", "%v", err)
+	}
+	doc := &Document{Source: src, T: t, Raw: raw, url: "mem:///" + url.PathEscape(src.Name) + ".json"}
+	doc.API, _ = raw[APIKey].(string)
+	if doc.API == "" {
+		doc.API = strings.TrimSuffix(path.Base(src.Path), path.Ext(src.Path))
+	}
+	var problems []Problem
+	if err := t.Validate(ctx, openapi3.DisableExamplesValidation()); err != nil {
+		problems = append(problems, Problem{File: src.Name, Message: err.Error()})
+	}
+	if doc.compiler, err = newCompiler(); err != nil {
+		return fail("", "%v", err)
+	}
+	if err := doc.compiler.AddResource(doc.url, any(raw)); err != nil {
+		return fail("", "%v", err)
+	}
+	problems = append(problems, doc.collectOperations()...)
+	return doc, problems
+}
+
+var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+func (d *Document) collectOperations() []Problem {
+	var problems []Problem
+	paths, _ := d.Raw["paths"].(map[string]any)
+	keys := make([]string, 0, len(paths))
+	for k := range paths {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, p := range keys {
+		item, _ := paths[p].(map[string]any)
+		for _, m := range methods {
+			raw, ok := item[m].(map[string]any)
+			if !ok {
+				continue
+			}
+			op := &Operation{Doc: d, Method: strings.ToUpper(m), Path: p, Pointer: Pointer("paths", p, m), Raw: raw}
+			op.ID, _ = raw["operationId"].(string)
+			if op.ID == "" {
+				problems = append(problems, d.problem(op.Pointer, "operation %s %s has no operationId", op.Method, p))
+			}
+			problems = append(problems, op.collectMedia()...)
+			d.Operations = append(d.Operations, op)
+		}
+	}
+	return problems
+}
+
+func (d *Document) problem(ptr, format string, args ...any) Problem {
+	return Problem{File: d.Source.Name, Pointer: ptr, Message: fmt.Sprintf(format, args...)}
+}
+
+// resolve follows local $refs from the node at ptr, returning where it
+// lands. Sibling keywords of a $ref are not merged here: request bodies,
+// responses and examples are Reference Objects, which have none that count.
+func (d *Document) resolve(ptr string, node any) (string, map[string]any, error) {
+	for range 32 {
+		m, ok := node.(map[string]any)
+		if !ok {
+			return ptr, nil, fmt.Errorf("want an object")
+		}
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			return ptr, m, nil
+		}
+		if !strings.HasPrefix(ref, "#") {
+			return ptr, nil, fmt.Errorf("$ref %q: only references inside the document are followed", ref)
+		}
+		frag, err := url.PathUnescape(ref[1:])
+		if err != nil {
+			return ptr, nil, fmt.Errorf("$ref %q: %v", ref, err)
+		}
+		target, ok := lookup(d.Raw, frag)
+		if !ok {
+			return ptr, nil, fmt.Errorf("$ref %q points to nothing", ref)
+		}
+		ptr, node = frag, target
+	}
+	return ptr, nil, fmt.Errorf("$ref chain too long")
+}
+
+// resolveSchema returns the schema a local $ref designates, for the XML
+// planner.
+func (d *Document) resolveSchema(ref string) (map[string]any, error) {
+	_, m, err := d.resolve("", map[string]any{"$ref": ref})
+	return m, err
+}
+
+// compile compiles the schema at ptr.
+func (d *Document) compile(ptr string) (*jsonschema.Schema, error) {
+	return d.compiler.Compile(d.url + "#" + ptr)
+}
+
+// ReadExternal reads an externalValue relative to the document.
+func (d *Document) ReadExternal(ref string) ([]byte, error) {
+	return readExternal(d.Source, ref)
+}
+
+func (s *Set) DuplicateOperationIDs() []Problem {
+	var problems []Problem
+	seen := map[string]*Operation{}
+	for _, op := range s.Operations() {
+		if op.ID == "" {
+			continue
+		}
+		if first, ok := seen[op.ID]; ok {
+			problems = append(problems, op.Doc.problem(op.Pointer+"/operationId",
+				"operationId %q is also used by %s %s in %s", op.ID, first.Method, first.Path, first.Doc.Source.Name))
+			continue
+		}
+		seen[op.ID] = op
+	}
+	return problems
+}

@@ -1,0 +1,218 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"slices"
+	"strings"
+
+	"github.com/chatmock/chatmock/xmlbody"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Operation is one method on one path of a document.
+type Operation struct {
+	Doc     *Document
+	ID      string
+	Method  string // upper case
+	Path    string // as in the document, e.g. /api/support/chatrooms
+	Pointer string // JSON pointer of the operation object
+	Raw     map[string]any
+
+	RequestBody  []*Media            // in media type order
+	BodyRequired bool                // requestBody.required
+	Responses    map[string][]*Media // by status code as written ("200", "4XX", "default")
+}
+
+// RequestMediaTypes lists the media types the operation's body accepts.
+func (o *Operation) RequestMediaTypes() []string {
+	out := make([]string, len(o.RequestBody))
+	for i, m := range o.RequestBody {
+		out[i] = m.Type
+	}
+	return out
+}
+
+// Kind is how a body of a media type is read.
+type Kind int
+
+const (
+	KindOther Kind = iota
+	KindJSON
+	KindXML
+	KindForm
+)
+
+// KindOf classifies a media type (parameters ignored).
+func KindOf(mediaType string) Kind {
+	mt, _, err := mime.ParseMediaType(mediaType)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(mediaType))
+	}
+	switch {
+	case mt == "application/json", mt == "text/json", strings.HasSuffix(mt, "+json"):
+		return KindJSON
+	case mt == "application/xml", mt == "text/xml", strings.HasSuffix(mt, "+xml"):
+		return KindXML
+	case mt == "application/x-www-form-urlencoded":
+		return KindForm
+	}
+	return KindOther
+}
+
+// Media is one media type of a request body or a response, its schema
+// compiled.
+type Media struct {
+	Type     string
+	Kind     Kind
+	Pointer  string // JSON pointer of the Media Type Object
+	Schema   *jsonschema.Schema
+	XML      *xmlbody.Decoder // for KindXML
+	Examples []*Example
+}
+
+// Example is a named (or the inline) example of a media type.
+type Example struct {
+	Name     string // "" for the inline `example`
+	Summary  string
+	Pointer  string // where the example is used, ending in /example or /examples/<name>
+	Value    any    // the inline value, when the example has one
+	HasValue bool
+	External string // externalValue, when it has one
+}
+
+func (o *Operation) collectMedia() []Problem {
+	d := o.Doc
+	var problems []Problem
+	if rb, ok := o.Raw["requestBody"]; ok {
+		ptr, body, err := d.resolve(o.Pointer+"/requestBody", rb)
+		if err != nil {
+			return []Problem{d.problem(o.Pointer+"/requestBody", "%v", err)}
+		}
+		o.BodyRequired, _ = body["required"].(bool)
+		var ps []Problem
+		o.RequestBody, ps = d.collectContent(ptr, body)
+		problems = append(problems, ps...)
+	}
+	responses, _ := o.Raw["responses"].(map[string]any)
+	o.Responses = map[string][]*Media{}
+	for status, r := range responses {
+		ptr, resp, err := d.resolve(Pointer("paths", o.Path, strings.ToLower(o.Method), "responses", status), r)
+		if err != nil {
+			problems = append(problems, d.problem(o.Pointer+Pointer("responses", status), "%v", err))
+			continue
+		}
+		media, ps := d.collectContent(ptr, resp)
+		problems = append(problems, ps...)
+		o.Responses[status] = media
+	}
+	return problems
+}
+
+// collectContent compiles each media type of the content map of the
+// request body or response at ptr.
+func (d *Document) collectContent(ptr string, owner map[string]any) ([]*Media, []Problem) {
+	content, _ := owner["content"].(map[string]any)
+	types := make([]string, 0, len(content))
+	for mt := range content {
+		types = append(types, mt)
+	}
+	slices.Sort(types)
+	var out []*Media
+	var problems []Problem
+	for _, mt := range types {
+		mptr := ptr + Pointer("content", mt)
+		node, _ := content[mt].(map[string]any)
+		m := &Media{Type: mt, Kind: KindOf(mt), Pointer: mptr}
+		if sn, ok := node["schema"].(map[string]any); ok {
+			var err error
+			if m.Schema, err = d.compile(mptr + "/schema"); err != nil {
+				problems = append(problems, d.problem(mptr+"/schema", "schema does not compile: %v", err))
+			}
+			if m.Kind == KindXML {
+				if m.XML, err = xmlbody.Compile(sn, "", d.resolveSchema); err != nil {
+					problems = append(problems, d.problem(mptr+"/schema", "no XML decoder for this schema: %v", err))
+				}
+			}
+		}
+		exs, ps := d.collectExamples(mptr, node)
+		m.Examples = exs
+		problems = append(problems, ps...)
+		out = append(out, m)
+	}
+	return out, problems
+}
+
+func (d *Document) collectExamples(mptr string, node map[string]any) ([]*Example, []Problem) {
+	var out []*Example
+	var problems []Problem
+	if v, ok := node["example"]; ok {
+		out = append(out, &Example{Pointer: mptr + "/example", Value: v, HasValue: true})
+	}
+	examples, _ := node["examples"].(map[string]any)
+	names := make([]string, 0, len(examples))
+	for n := range examples {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		eptr := mptr + Pointer("examples", n)
+		_, ex, err := d.resolve(eptr, examples[n])
+		if err != nil {
+			problems = append(problems, d.problem(eptr, "%v", err))
+			continue
+		}
+		e := &Example{Name: n, Pointer: eptr}
+		e.Summary, _ = ex["summary"].(string)
+		e.Value, e.HasValue = ex["value"]
+		e.External, _ = ex["externalValue"].(string)
+		switch {
+		case e.HasValue && e.External != "":
+			problems = append(problems, d.problem(eptr, "an example has value or externalValue, not both"))
+		case !e.HasValue && e.External == "":
+			problems = append(problems, d.problem(eptr, "the example has neither value nor externalValue"))
+		}
+		out = append(out, e)
+	}
+	return out, problems
+}
+
+// Instance returns the example as the value a body of this media type
+// decodes to: the inline value, or the externalValue file read and decoded.
+func (m *Media) Instance(d *Document, e *Example) (any, error) {
+	if e.HasValue {
+		return e.Value, nil
+	}
+	b, err := d.ReadExternal(e.External)
+	if err != nil {
+		return nil, err
+	}
+	return m.Decode(b)
+}
+
+// Decode reads a body of this media type into JSON values.
+func (m *Media) Decode(b []byte) (any, error) {
+	switch m.Kind {
+	case KindJSON:
+		var v any
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("not JSON: %v", err)
+		}
+		if dec.More() {
+			return nil, fmt.Errorf("not JSON: more than one value")
+		}
+		return v, nil
+	case KindXML:
+		if m.XML == nil {
+			return nil, fmt.Errorf("%s: the media type has no schema to read XML by", m.Type)
+		}
+		return m.XML.Decode(b)
+	case KindForm:
+		return nil, fmt.Errorf("%s: form bodies are given as inline values", m.Type)
+	}
+	return string(b), nil
+}

@@ -1,0 +1,120 @@
+package spec
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// MaxBytesKeyword is the extension that limits a string's length in UTF-8
+// bytes; JSON Schema's maxLength counts characters.
+const MaxBytesKeyword = "x-max-bytes"
+
+const maxBytesVocab = "https://chatmock.dev/vocab/max-bytes"
+
+// newCompiler returns a jsonschema compiler for OpenAPI 3.1 schemas: draft
+// 2020-12, formats asserted, and the x-max-bytes keyword.
+func newCompiler() (*jsonschema.Compiler, error) {
+	meta, err := jsonschema.UnmarshalJSON(strings.NewReader(
+		`{"properties":{"` + MaxBytesKeyword + `":{"type":"integer","minimum":0}}}`))
+	if err != nil {
+		return nil, err
+	}
+	mc := jsonschema.NewCompiler()
+	if err := mc.AddResource(maxBytesVocab, meta); err != nil {
+		return nil, err
+	}
+	metaSchema, err := mc.Compile(maxBytesVocab)
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	c.AssertVocabs()
+	c.RegisterVocabulary(&jsonschema.Vocabulary{URL: maxBytesVocab, Schema: metaSchema, Compile: compileMaxBytes})
+	return c, nil
+}
+
+func compileMaxBytes(_ *jsonschema.CompilerContext, obj map[string]any) (jsonschema.SchemaExt, error) {
+	v, ok := obj[MaxBytesKeyword]
+	if !ok {
+		return nil, nil
+	}
+	n, ok := v.(json.Number)
+	if !ok {
+		return nil, fmt.Errorf("%s must be an integer", MaxBytesKeyword)
+	}
+	limit, err := n.Int64()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", MaxBytesKeyword, err)
+	}
+	return maxBytes(limit), nil
+}
+
+type maxBytes int64
+
+func (m maxBytes) Validate(ctx *jsonschema.ValidatorContext, v any) {
+	if s, ok := v.(string); ok && int64(len(s)) > int64(m) {
+		ctx.AddError(&MaxBytes{Got: len(s), Want: int(m)})
+	}
+}
+
+// MaxBytes is the violation of x-max-bytes.
+type MaxBytes struct {
+	Got, Want int
+}
+
+func (*MaxBytes) KeywordPath() []string { return []string{MaxBytesKeyword} }
+
+func (k *MaxBytes) LocalizedString(p *message.Printer) string {
+	return p.Sprintf("maxBytes: got %d bytes of UTF-8, want at most %d", k.Got, k.Want)
+}
+
+// Violation is one failed schema keyword at one place in an instance.
+type Violation struct {
+	Pointer string // JSON pointer into the instance
+	Keyword string // the failing keyword, e.g. "required", "maxItems", "x-max-bytes"
+	Kind    jsonschema.ErrorKind
+	Message string
+}
+
+var printer = message.NewPrinter(language.English)
+
+// Violations flattens a validation error into its leaves. Any other error
+// comes back as one violation at the root.
+func Violations(err error) []Violation {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return []Violation{{Message: err.Error()}}
+	}
+	var out []Violation
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			kw := e.ErrorKind.KeywordPath()
+			v := Violation{
+				Pointer: Pointer(e.InstanceLocation...),
+				Kind:    e.ErrorKind,
+				Message: e.ErrorKind.LocalizedString(printer),
+			}
+			if len(kw) > 0 {
+				v.Keyword = kw[len(kw)-1]
+			}
+			out = append(out, v)
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	slices.SortStableFunc(out, func(a, b Violation) int { return strings.Compare(a.Pointer, b.Pointer) })
+	return out
+}

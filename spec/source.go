@@ -1,0 +1,126 @@
+// Package spec loads chatmock's OpenAPI documents once, at start-up: it
+// reads each document, checks it with kin-openapi, lists its operations and
+// compiles every request and response schema with jsonschema/v6 (the
+// x-max-bytes keyword included), so that the mock, the contract runner and
+// the linter all see the same compiled documents.
+package spec
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/chatmock/chatmock/fixtures"
+	"github.com/chatmock/chatmock/openapi"
+)
+
+// Source names one document: where to read it and what to call it in
+// messages. Relative externalValue paths are read from the same FS.
+type Source struct {
+	FS   fs.FS
+	Path string // slash-separated, inside FS
+	Name string // shown in problems: the user's path, or openapi/<file>
+}
+
+// Bundled returns the embedded documents. They live in a tree of their own
+// where openapi/ and fixtures/ sit side by side, as in the repository, so
+// the documents' relative externalValue paths resolve.
+func Bundled() []Source {
+	tree := bundle{"openapi": openapi.FS, "fixtures": fixtures.FS}
+	names, _ := fs.Glob(openapi.FS, "*.yaml") // a fixed pattern cannot be malformed
+	out := make([]Source, 0, len(names))
+	for _, n := range names {
+		p := "openapi/" + n
+		out = append(out, Source{FS: tree, Path: p, Name: p})
+	}
+	return out
+}
+
+// FromPaths returns the documents at the given paths: a file, or a folder
+// whose *.yaml, *.yml and *.json files are taken (sub-folders too), in name
+// order.
+func FromPaths(paths []string) ([]Source, error) {
+	var out []Source
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("spec %s: %w", p, err)
+		}
+		if !info.IsDir() {
+			src, err := fileSource(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, src)
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && slices.Contains([]string{".yaml", ".yml", ".json"}, strings.ToLower(filepath.Ext(f))) {
+				files = append(files, f)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("spec %s: %w", p, err)
+		}
+		if len(files) == 0 {
+			return nil, fmt.Errorf("spec %s: no .yaml, .yml or .json files in the folder", p)
+		}
+		slices.Sort(files)
+		for _, f := range files {
+			src, err := fileSource(f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, src)
+		}
+	}
+	return out, nil
+}
+
+func fileSource(p string) (Source, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return Source{}, fmt.Errorf("spec %s: %w", p, err)
+	}
+	vol := filepath.VolumeName(abs)
+	root := vol + string(filepath.Separator)
+	rel := filepath.ToSlash(strings.TrimPrefix(abs, root))
+	return Source{FS: os.DirFS(root), Path: rel, Name: p}, nil
+}
+
+// bundle joins embedded trees under their top-level folder names.
+type bundle map[string]fs.FS
+
+func (b bundle) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	top, rest, _ := strings.Cut(name, "/")
+	sub, ok := b[top]
+	if !ok || rest == "" {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return sub.Open(rest)
+}
+
+// readExternal reads an externalValue relative to the document.
+func readExternal(src Source, ref string) ([]byte, error) {
+	if strings.Contains(ref, "://") {
+		return nil, fmt.Errorf("externalValue %q: only relative file paths are read", ref)
+	}
+	p := path.Clean(path.Join(path.Dir(src.Path), ref))
+	b, err := fs.ReadFile(src.FS, p)
+	if err != nil {
+		return nil, fmt.Errorf("externalValue %q: %w", ref, err)
+	}
+	return b, nil
+}

@@ -1,0 +1,229 @@
+// Package xmlbody decodes XML request and response bodies into the same
+// values a JSON body decodes to (map[string]any, []any, json.Number, bool,
+// string, nil), driven by the OpenAPI schema of the media type: its `xml`
+// objects (name, namespace, wrapped, attribute) and the project's extension
+// `x-xml-member-order: alphabetical`, which reads an object's members the way
+// .NET's DataContractSerializer does.
+//
+// The schema is compiled into a plan once, at start-up; decoding then walks
+// the XML tokens and the plan together, so validation of the decoded value
+// reports the same violations, at the same JSON pointers, as for JSON.
+package xmlbody
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Resolver returns the schema a local reference ("#/components/schemas/X")
+// points to.
+type Resolver func(ref string) (map[string]any, error)
+
+type kind int
+
+const (
+	kindScalar kind = iota
+	kindObject
+	kindArray
+)
+
+// element is the plan for one XML element (or attribute).
+type element struct {
+	name      string // XML local name
+	namespace string // expected namespace URI ("" for none)
+	attribute bool
+	kind      kind
+	types     []string // JSON types for a scalar, "null" excluded
+
+	// objects
+	members []*member
+	ordered bool // DataContract: members in ordinal order of their names
+
+	// arrays
+	wrapped bool
+	item    *element
+}
+
+// member is a property of an object: its JSON name and its element's plan.
+type member struct {
+	key string
+	el  *element
+}
+
+const maxPlanDepth = 64
+
+type planner struct {
+	resolve Resolver
+	depth   int
+}
+
+// compile builds the plan of node for an element called name in parentNS.
+func (p *planner) compile(node map[string]any, name, parentNS string) (*element, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxPlanDepth {
+		return nil, fmt.Errorf("schema nests deeper than %d levels (recursive $ref?)", maxPlanDepth)
+	}
+	own := xmlObject(node) // the property's own xml object wins over its target's
+	s, err := p.merged(node)
+	if err != nil {
+		return nil, err
+	}
+	x := xmlObject(s)
+	for k, v := range own {
+		x[k] = v
+	}
+	el := &element{name: name, namespace: parentNS}
+	if n, ok := x["name"].(string); ok && n != "" {
+		el.name = n
+	}
+	if ns, ok := x["namespace"].(string); ok {
+		el.namespace = ns
+	}
+	el.attribute, _ = x["attribute"].(bool)
+	if _, ok := x["namespace"]; el.attribute && !ok {
+		el.namespace = "" // an unprefixed attribute is in no namespace
+	}
+	el.wrapped, _ = x["wrapped"].(bool)
+	types := schemaTypes(s)
+	switch {
+	case slices.Contains(types, "array"):
+		el.kind = kindArray
+		itemNode, _ := s["items"].(map[string]any)
+		if itemNode == nil {
+			itemNode = map[string]any{}
+		}
+		itemName := el.name // unnamed items repeat the property's name
+		if el.item, err = p.compile(itemNode, itemName, el.namespace); err != nil {
+			return nil, err
+		}
+	case slices.Contains(types, "object") || s["properties"] != nil:
+		el.kind = kindObject
+		el.ordered = s["x-xml-member-order"] == "alphabetical"
+		props, _ := s["properties"].(map[string]any)
+		for key, pn := range props {
+			pm, ok := pn.(map[string]any)
+			if !ok {
+				continue
+			}
+			child, err := p.compile(pm, key, el.namespace)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", key, err)
+			}
+			el.members = append(el.members, &member{key: key, el: child})
+		}
+		slices.SortFunc(el.members, func(a, b *member) int { return strings.Compare(a.el.name, b.el.name) })
+	default:
+		el.kind = kindScalar
+		el.types = types
+	}
+	return el, nil
+}
+
+// merged follows $ref and allOf, laying each node's own keywords over what
+// it refers to, and fills in a missing type from anyOf/oneOf branches.
+func (p *planner) merged(node map[string]any) (map[string]any, error) {
+	out := map[string]any{}
+	var walk func(n map[string]any, depth int) error
+	walk = func(n map[string]any, depth int) error {
+		if depth > maxPlanDepth {
+			return fmt.Errorf("$ref chain deeper than %d", maxPlanDepth)
+		}
+		if ref, ok := n["$ref"].(string); ok {
+			target, err := p.resolve(ref)
+			if err != nil {
+				return err
+			}
+			if err := walk(target, depth+1); err != nil {
+				return err
+			}
+		}
+		if all, ok := n["allOf"].([]any); ok {
+			for _, a := range all {
+				if am, ok := a.(map[string]any); ok {
+					if err := walk(am, depth+1); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		for k, v := range n {
+			if k == "properties" {
+				props, _ := out[k].(map[string]any)
+				merged := map[string]any{}
+				for pk, pv := range props {
+					merged[pk] = pv
+				}
+				if np, ok := v.(map[string]any); ok {
+					for pk, pv := range np {
+						merged[pk] = pv
+					}
+				}
+				out[k] = merged
+				continue
+			}
+			out[k] = v
+		}
+		return nil
+	}
+	if err := walk(node, 0); err != nil {
+		return nil, err
+	}
+	if schemaTypes(out) == nil {
+		for _, key := range []string{"anyOf", "oneOf"} {
+			branches, _ := out[key].([]any)
+			for _, b := range branches {
+				bm, ok := b.(map[string]any)
+				if !ok {
+					continue
+				}
+				bs, err := p.merged(bm)
+				if err != nil {
+					return nil, err
+				}
+				if t := schemaTypes(bs); t != nil {
+					out["type"] = anySlice(t)
+					return out, nil
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func xmlObject(node map[string]any) map[string]any {
+	x := map[string]any{}
+	if m, ok := node["xml"].(map[string]any); ok {
+		for k, v := range m {
+			x[k] = v
+		}
+	}
+	return x
+}
+
+// schemaTypes lists the node's JSON types other than "null".
+func schemaTypes(node map[string]any) []string {
+	var out []string
+	switch t := node["type"].(type) {
+	case string:
+		out = append(out, t)
+	case []any:
+		for _, v := range t {
+			if s, ok := v.(string); ok {
+				out = append(out, s)
+			}
+		}
+	case []string:
+		out = append(out, t...)
+	}
+	return slices.DeleteFunc(out, func(s string) bool { return s == "null" })
+}
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
