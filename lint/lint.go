@@ -81,9 +81,12 @@ func checkExample(d *spec.Document, m *spec.Media, e *spec.Example) []spec.Probl
 	if err == nil {
 		return nil
 	}
-	base := e.Pointer + "/value"
-	if !e.HasValue {
-		base = e.Pointer + "/externalValue"
+	base := e.Pointer // the inline `example` is the value itself
+	switch {
+	case e.Name != "" && e.HasValue:
+		base += "/value"
+	case e.Name != "":
+		base += "/externalValue"
 	}
 	var out []spec.Problem
 	for _, v := range spec.Violations(err) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/xmlbody"
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -215,4 +216,13 @@ func (m *Media) Decode(b []byte) (any, error) {
 		return nil, fmt.Errorf("%s: form bodies are given as inline values", m.Type)
 	}
 	return string(b), nil
+}
+
+// T returns kin-openapi's model of the operation.
+func (o *Operation) T() *openapi3.Operation {
+	item := o.Doc.T.Paths.Value(o.Path)
+	if item == nil {
+		return nil
+	}
+	return item.GetOperation(o.Method)
 }

@@ -6,6 +6,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -120,7 +121,12 @@ func readExternal(src Source, ref string) ([]byte, error) {
 	p := path.Clean(path.Join(path.Dir(src.Path), ref))
 	b, err := fs.ReadFile(src.FS, p)
 	if err != nil {
-		return nil, fmt.Errorf("externalValue %q: %w", ref, err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path inside FS means nothing to the user
+		}
+		shown := path.Join(path.Dir(filepath.ToSlash(src.Name)), ref)
+		return nil, fmt.Errorf("externalValue %q: cannot read %s: %w", ref, shown, err)
 	}
 	return b, nil
 }
