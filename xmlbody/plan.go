@@ -14,11 +14,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/chatmock/chatmock/schemanode"
 )
 
-// Resolver returns the schema a local reference ("#/components/schemas/X")
-// points to.
-type Resolver func(ref string) (map[string]any, error)
+// Resolver returns the schema a local reference points to.
+type Resolver = schemanode.Resolver
 
 type kind int
 
@@ -51,7 +52,7 @@ type member struct {
 	el  *element
 }
 
-const maxPlanDepth = 64
+const maxPlanDepth = schemanode.MaxDepth
 
 type planner struct {
 	resolve Resolver
@@ -66,7 +67,7 @@ func (p *planner) compile(node map[string]any, name, parentNS string) (*element,
 		return nil, fmt.Errorf("schema nests deeper than %d levels (recursive $ref?)", maxPlanDepth)
 	}
 	own := xmlObject(node) // the property's own xml object wins over its target's
-	s, err := p.merged(node)
+	s, err := schemanode.Merged(node, p.resolve)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ func (p *planner) compile(node map[string]any, name, parentNS string) (*element,
 		el.namespace = "" // an unprefixed attribute is in no namespace
 	}
 	el.wrapped, _ = x["wrapped"].(bool)
-	types := schemaTypes(s)
+	types := schemanode.Types(s)
 	switch {
 	case slices.Contains(types, "array"):
 		el.kind = kindArray
@@ -121,77 +122,6 @@ func (p *planner) compile(node map[string]any, name, parentNS string) (*element,
 	return el, nil
 }
 
-// merged follows $ref and allOf, laying each node's own keywords over what
-// it refers to, and fills in a missing type from anyOf/oneOf branches.
-func (p *planner) merged(node map[string]any) (map[string]any, error) {
-	out := map[string]any{}
-	var walk func(n map[string]any, depth int) error
-	walk = func(n map[string]any, depth int) error {
-		if depth > maxPlanDepth {
-			return fmt.Errorf("$ref chain deeper than %d", maxPlanDepth)
-		}
-		if ref, ok := n["$ref"].(string); ok {
-			target, err := p.resolve(ref)
-			if err != nil {
-				return err
-			}
-			if err := walk(target, depth+1); err != nil {
-				return err
-			}
-		}
-		if all, ok := n["allOf"].([]any); ok {
-			for _, a := range all {
-				if am, ok := a.(map[string]any); ok {
-					if err := walk(am, depth+1); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		for k, v := range n {
-			if k == "properties" {
-				props, _ := out[k].(map[string]any)
-				merged := map[string]any{}
-				for pk, pv := range props {
-					merged[pk] = pv
-				}
-				if np, ok := v.(map[string]any); ok {
-					for pk, pv := range np {
-						merged[pk] = pv
-					}
-				}
-				out[k] = merged
-				continue
-			}
-			out[k] = v
-		}
-		return nil
-	}
-	if err := walk(node, 0); err != nil {
-		return nil, err
-	}
-	if schemaTypes(out) == nil {
-		for _, key := range []string{"anyOf", "oneOf"} {
-			branches, _ := out[key].([]any)
-			for _, b := range branches {
-				bm, ok := b.(map[string]any)
-				if !ok {
-					continue
-				}
-				bs, err := p.merged(bm)
-				if err != nil {
-					return nil, err
-				}
-				if t := schemaTypes(bs); t != nil {
-					out["type"] = anySlice(t)
-					return out, nil
-				}
-			}
-		}
-	}
-	return out, nil
-}
-
 func xmlObject(node map[string]any) map[string]any {
 	x := map[string]any{}
 	if m, ok := node["xml"].(map[string]any); ok {
@@ -200,30 +130,4 @@ func xmlObject(node map[string]any) map[string]any {
 		}
 	}
 	return x
-}
-
-// schemaTypes lists the node's JSON types other than "null".
-func schemaTypes(node map[string]any) []string {
-	var out []string
-	switch t := node["type"].(type) {
-	case string:
-		out = append(out, t)
-	case []any:
-		for _, v := range t {
-			if s, ok := v.(string); ok {
-				out = append(out, s)
-			}
-		}
-	case []string:
-		out = append(out, t...)
-	}
-	return slices.DeleteFunc(out, func(s string) bool { return s == "null" })
-}
-
-func anySlice(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }
