@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -11,6 +12,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/live"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/yaml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -41,6 +44,7 @@ type Document struct {
 	T          *openapi3.T    // kin-openapi's model, for parameters and security
 	Raw        map[string]any // the document as JSON values (numbers as json.Number)
 	Operations []*Operation
+	Errors     *envelope.Declaration // x-chatmock-errors; nil: RFC 9457 problem+json
 
 	compiler *jsonschema.Compiler
 	url      string // the document's resource URL in compiler
@@ -109,6 +113,15 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 		return fail("", "%v", err)
 	}
 	problems = append(problems, doc.collectOperations()...)
+	if doc.Errors, err = envelope.Parse(raw); err != nil {
+		var de *envelope.DeclError
+		ptr := "/" + envelope.Key
+		if errors.As(err, &de) {
+			ptr, err = de.Pointer, errors.New(de.Msg)
+		}
+		problems = append(problems, Problem{File: src.Name, Pointer: ptr, Message: err.Error()})
+	}
+	problems = append(problems, doc.checkNamedExamples()...)
 	return doc, problems
 }
 
@@ -116,6 +129,7 @@ var methods = []string{"get", "put", "post", "delete", "options", "head", "patch
 
 func (d *Document) collectOperations() []Problem {
 	var problems []Problem
+	var err error
 	paths, _ := d.Raw["paths"].(map[string]any)
 	keys := make([]string, 0, len(paths))
 	for k := range paths {
@@ -135,6 +149,11 @@ func (d *Document) collectOperations() []Problem {
 				problems = append(problems, d.problem(op.Pointer, "operation %s %s has no operationId", op.Method, p))
 			}
 			problems = append(problems, op.collectMedia()...)
+			problems = append(problems, op.collectParameters(item)...)
+			problems = append(problems, op.collectSecurity()...)
+			if op.Live, err = live.Parse(raw, op.Pointer); err != nil {
+				problems = append(problems, d.problem(op.Pointer+"/"+live.Key, "%v", err))
+			}
 			d.Operations = append(d.Operations, op)
 		}
 	}
@@ -165,7 +184,7 @@ func (d *Document) resolve(ptr string, node any) (string, map[string]any, error)
 		if err != nil {
 			return ptr, nil, fmt.Errorf("$ref %q: %v", ref, err)
 		}
-		target, ok := lookup(d.Raw, frag)
+		target, ok := Lookup(d.Raw, frag)
 		if !ok {
 			return ptr, nil, fmt.Errorf("$ref %q points to nothing", ref)
 		}
@@ -174,9 +193,8 @@ func (d *Document) resolve(ptr string, node any) (string, map[string]any, error)
 	return ptr, nil, fmt.Errorf("$ref chain too long")
 }
 
-// resolveSchema returns the schema a local $ref designates, for the XML
-// planner.
-func (d *Document) resolveSchema(ref string) (map[string]any, error) {
+// ResolveSchema returns the schema a local $ref designates.
+func (d *Document) ResolveSchema(ref string) (map[string]any, error) {
 	_, m, err := d.resolve("", map[string]any{"$ref": ref})
 	return m, err
 }
@@ -206,4 +224,40 @@ func (s *Set) DuplicateOperationIDs() []Problem {
 		seen[op.ID] = op
 	}
 	return problems
+}
+
+// checkNamedExamples reports examples that the error declaration or a live
+// plan names but the document does not have.
+func (d *Document) checkNamedExamples() []Problem {
+	var problems []Problem
+	if d.Errors != nil {
+		for i, name := range d.Errors.ExampleNames() {
+			if name != "" && d.FindExample(name) == nil {
+				problems = append(problems, d.problem(fmt.Sprintf("/%s/cases/%d/example", envelope.Key, i),
+					"no response example is named %q", name))
+			}
+		}
+	}
+	for _, op := range d.Operations {
+		if op.Live == nil {
+			continue
+		}
+		for i, e := range op.Live.Entries {
+			if e.Example != "" && op.FindExample(e.Example) == nil {
+				problems = append(problems, d.problem(fmt.Sprintf("%s/%s/%d/example", op.Pointer, live.Key, i),
+					"operation %s has no response example named %q", op.ID, e.Example))
+			}
+		}
+	}
+	return problems
+}
+
+// FindExample finds a response example by name in any operation.
+func (d *Document) FindExample(name string) *ResponseExample {
+	for _, op := range d.Operations {
+		if ex := op.FindExample(name); ex != nil {
+			return ex
+		}
+	}
+	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chatmock/chatmock/formbody"
+	"github.com/chatmock/chatmock/live"
 	"github.com/chatmock/chatmock/xmlbody"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -22,6 +24,9 @@ type Operation struct {
 	Pointer string // JSON pointer of the operation object
 	Raw     map[string]any
 
+	Live         *live.Plan // x-chatmock-response; nil: the first documented success example
+	Parameters   []*Parameter
+	Security     [][]SecurityScheme  // alternatives, each a set that must all hold; none: open
 	RequestBody  []*Media            // in media type order
 	BodyRequired bool                // requestBody.required
 	Responses    map[string][]*Media // by status code as written ("200", "4XX", "default")
@@ -70,7 +75,8 @@ type Media struct {
 	Kind     Kind
 	Pointer  string // JSON pointer of the Media Type Object
 	Schema   *jsonschema.Schema
-	XML      *xmlbody.Decoder // for KindXML
+	XML      *xmlbody.Codec    // for KindXML
+	Form     *formbody.Decoder // for KindForm
 	Examples []*Example
 }
 
@@ -132,8 +138,13 @@ func (d *Document) collectContent(ptr string, owner map[string]any) ([]*Media, [
 			if m.Schema, err = d.compile(mptr + "/schema"); err != nil {
 				problems = append(problems, d.problem(mptr+"/schema", "schema does not compile: %v", err))
 			}
+			if m.Kind == KindForm {
+				if m.Form, err = formbody.Compile(sn, d.ResolveSchema); err != nil {
+					problems = append(problems, d.problem(mptr+"/schema", "no form decoder for this schema: %v", err))
+				}
+			}
 			if m.Kind == KindXML {
-				if m.XML, err = xmlbody.Compile(sn, "", d.resolveSchema); err != nil {
+				if m.XML, err = xmlbody.Compile(sn, "", d.ResolveSchema); err != nil {
 					problems = append(problems, d.problem(mptr+"/schema", "no XML decoder for this schema: %v", err))
 				}
 			}
@@ -213,7 +224,10 @@ func (m *Media) Decode(b []byte) (any, error) {
 		}
 		return m.XML.Decode(b)
 	case KindForm:
-		return nil, fmt.Errorf("%s: form bodies are given as inline values", m.Type)
+		if m.Form == nil {
+			return nil, fmt.Errorf("%s: the media type has no schema to read a form by", m.Type)
+		}
+		return m.Form.Decode(b)
 	}
 	return string(b), nil
 }
@@ -225,4 +239,12 @@ func (o *Operation) T() *openapi3.Operation {
 		return nil
 	}
 	return item.GetOperation(o.Method)
+}
+
+// SchemaNode is the media type's raw schema, for walkers that read schemas
+// (the example generator); nil when it has none.
+func (m *Media) SchemaNode(d *Document) map[string]any {
+	v, _ := Lookup(d.Raw, m.Pointer+"/schema")
+	node, _ := v.(map[string]any)
+	return node
 }

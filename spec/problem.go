@@ -44,8 +44,8 @@ func Pointer(tokens ...string) string {
 	return sb.String()
 }
 
-// lookup returns the node a JSON pointer designates in v.
-func lookup(v any, ptr string) (any, bool) {
+// Lookup returns the node a JSON pointer designates in v.
+func Lookup(v any, ptr string) (any, bool) {
 	if ptr == "" {
 		return v, true
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -97,7 +98,11 @@ func Violations(err error) []Violation {
 	var out []Violation
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
+		// anyOf and oneOf fail as one: their branches' complaints would only
+		// repeat the same value once per branch.
+		_, any := e.ErrorKind.(*kind.AnyOf)
+		_, one := e.ErrorKind.(*kind.OneOf)
+		if len(e.Causes) == 0 || any || one {
 			kw := e.ErrorKind.KeywordPath()
 			v := Violation{
 				Pointer: Pointer(e.InstanceLocation...),

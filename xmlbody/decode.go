@@ -8,21 +8,24 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // xsiNS is the XML Schema instance namespace of the nil="true" marker.
 const xsiNS = "http://www.w3.org/2001/XMLSchema-instance"
 
-// Decoder decodes documents whose root element is described by one schema.
-type Decoder struct {
+// Codec decodes and encodes documents whose root element is described by
+// one schema. It is safe for concurrent use.
+type Codec struct {
 	root *element
 }
 
-// Compile builds the decoder for a media type's schema. rootName names the
+// Compile builds the codec for a media type's schema. rootName names the
 // root element when the schema's xml object does not (OpenAPI uses the
 // component's name then).
-func Compile(schema map[string]any, rootName string, resolve Resolver) (*Decoder, error) {
+func Compile(schema map[string]any, rootName string, resolve Resolver) (*Codec, error) {
 	p := &planner{resolve: resolve}
 	if rootName == "" {
 		if ref, ok := schema["$ref"].(string); ok {
@@ -36,7 +39,7 @@ func Compile(schema map[string]any, rootName string, resolve Resolver) (*Decoder
 	if root.name == "" {
 		return nil, errors.New("the root element has no name: give the schema an xml.name")
 	}
-	return &Decoder{root: root}, nil
+	return &Codec{root: root}, nil
 }
 
 // SyntaxError is a body that is not well-formed XML, or that declares a
@@ -60,7 +63,7 @@ func (e *RootError) Error() string {
 }
 
 // Decode reads one document from body.
-func (d *Decoder) Decode(body []byte) (any, error) {
+func (d *Codec) Decode(body []byte) (any, error) {
 	dec := xml.NewDecoder(bytes.NewReader(body))
 	dec.Strict = true
 	for {
@@ -90,7 +93,7 @@ func (d *Decoder) Decode(body []byte) (any, error) {
 }
 
 // token reads the next token, refusing DOCTYPE and entity declarations.
-func (d *Decoder) token(dec *xml.Decoder) (xml.Token, error) {
+func (d *Codec) token(dec *xml.Decoder) (xml.Token, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -108,12 +111,12 @@ func (d *Decoder) token(dec *xml.Decoder) (xml.Token, error) {
 	return tok, nil
 }
 
-func (d *Decoder) syntax(dec *xml.Decoder, msg string) error {
+func (d *Codec) syntax(dec *xml.Decoder, msg string) error {
 	line, _ := dec.InputPos()
 	return &SyntaxError{Line: line, Msg: msg}
 }
 
-func (d *Decoder) trailing(dec *xml.Decoder) error {
+func (d *Codec) trailing(dec *xml.Decoder) error {
 	for {
 		tok, err := d.token(dec)
 		if errors.Is(err, io.EOF) {
@@ -134,7 +137,7 @@ func (d *Decoder) trailing(dec *xml.Decoder) error {
 }
 
 // value decodes the element whose start tag was just read.
-func (d *Decoder) value(dec *xml.Decoder, el *element, start xml.StartElement) (any, error) {
+func (d *Codec) value(dec *xml.Decoder, el *element, start xml.StartElement) (any, error) {
 	if isNil(start) {
 		return nil, d.skip(dec)
 	}
@@ -142,7 +145,7 @@ func (d *Decoder) value(dec *xml.Decoder, el *element, start xml.StartElement) (
 	case kindObject:
 		return d.object(dec, el, start)
 	case kindArray:
-		return d.array(dec, el)
+		return d.array(dec, el, start)
 	}
 	text, err := d.text(dec)
 	if err != nil {
@@ -151,7 +154,7 @@ func (d *Decoder) value(dec *xml.Decoder, el *element, start xml.StartElement) (
 	return scalar(text, el.types), nil
 }
 
-func (d *Decoder) object(dec *xml.Decoder, el *element, start xml.StartElement) (any, error) {
+func (d *Codec) object(dec *xml.Decoder, el *element, start xml.StartElement) (any, error) {
 	obj := map[string]any{}
 	for _, m := range el.members {
 		if !m.el.attribute {
@@ -175,6 +178,12 @@ func (d *Decoder) object(dec *xml.Decoder, el *element, start xml.StartElement) 
 		case xml.StartElement:
 			i := d.find(el, t.Name, next)
 			if i < 0 {
+				if key, ok := additionalKey(el, t.Name); ok {
+					if err := d.additional(dec, el.additional, obj, key, t); err != nil {
+						return nil, err
+					}
+					continue
+				}
 				if err := d.skip(dec); err != nil { // unknown, misplaced or foreign: not bound
 					return nil, err
 				}
@@ -206,7 +215,7 @@ func (d *Decoder) object(dec *xml.Decoder, el *element, start xml.StartElement) 
 // find returns the index of the member an element binds to, or -1. Ordered
 // objects only look from next on: an element that comes too late in the
 // order is skipped, as DataContractSerializer does.
-func (d *Decoder) find(el *element, name xml.Name, next int) int {
+func (d *Codec) find(el *element, name xml.Name, next int) int {
 	from := 0
 	if el.ordered {
 		from = next
@@ -227,7 +236,48 @@ func (d *Decoder) find(el *element, name xml.Name, next int) int {
 	return -1
 }
 
-func (d *Decoder) array(dec *xml.Decoder, el *element) (any, error) {
+// additionalKey tells whether an element that binds to no member is an
+// entry of el's additionalProperties, and its key: the element is in the
+// entries' namespace, its name decodes (DecodeLocalName) to valid UTF-8
+// that is not a member's key, and it is not a member's element out of
+// order.
+func additionalKey(el *element, name xml.Name) (string, bool) {
+	ap := el.additional
+	if ap == nil || name.Space != ap.namespace || memberNamed(el, name.Local, name.Space) {
+		return "", false
+	}
+	key := DecodeLocalName(name.Local)
+	if !utf8.ValidString(key) || slices.ContainsFunc(el.members, func(m *member) bool { return m.key == key }) {
+		return "", false
+	}
+	return key, true
+}
+
+// additional decodes one entry of a map into obj[key]; entries of an
+// unwrapped array value repeat the key, one element per item.
+func (d *Codec) additional(dec *xml.Decoder, ap *element, obj map[string]any, key string, start xml.StartElement) error {
+	if ap.kind == kindArray && !ap.wrapped {
+		item, err := d.value(dec, ap.item, start)
+		if err != nil {
+			return err
+		}
+		list, _ := obj[key].([]any)
+		obj[key] = append(list, item)
+		return nil
+	}
+	v, err := d.value(dec, ap, start)
+	if err != nil {
+		return err
+	}
+	obj[key] = v
+	return nil
+}
+
+func (d *Codec) array(dec *xml.Decoder, el *element, start xml.StartElement) (any, error) {
+	itemName := el.item.name
+	if itemName == "" { // items of a map value repeat its key
+		itemName = start.Name.Local
+	}
 	list := []any{}
 	for {
 		tok, err := d.token(dec)
@@ -238,7 +288,7 @@ func (d *Decoder) array(dec *xml.Decoder, el *element) (any, error) {
 		case xml.EndElement:
 			return list, nil
 		case xml.StartElement:
-			if t.Name.Local != el.item.name || t.Name.Space != el.item.namespace {
+			if t.Name.Local != itemName || t.Name.Space != el.item.namespace {
 				if err := d.skip(dec); err != nil {
 					return nil, err
 				}
@@ -255,7 +305,7 @@ func (d *Decoder) array(dec *xml.Decoder, el *element) (any, error) {
 
 // text reads an element's character data up to its end tag; child
 // elements of a scalar are skipped.
-func (d *Decoder) text(dec *xml.Decoder) (string, error) {
+func (d *Codec) text(dec *xml.Decoder) (string, error) {
 	var sb strings.Builder
 	for {
 		tok, err := d.token(dec)
@@ -276,7 +326,7 @@ func (d *Decoder) text(dec *xml.Decoder) (string, error) {
 }
 
 // skip consumes the rest of the element whose start tag was just read.
-func (d *Decoder) skip(dec *xml.Decoder) error {
+func (d *Codec) skip(dec *xml.Decoder) error {
 	for depth := 1; depth > 0; {
 		tok, err := d.token(dec)
 		if err != nil {
@@ -292,7 +342,7 @@ func (d *Decoder) skip(dec *xml.Decoder) error {
 	return nil
 }
 
-func (d *Decoder) unexpectedEOF(dec *xml.Decoder, err error) error {
+func (d *Codec) unexpectedEOF(dec *xml.Decoder, err error) error {
 	if errors.Is(err, io.EOF) {
 		return d.syntax(dec, "unexpected end of the document")
 	}

@@ -15,7 +15,8 @@ const (
 )
 
 // A DataContract-like bag: a root in ctrlNS, a group and a wrapped member
-// list whose members are in modelNS, members read in alphabetical order.
+// list whose members are in modelNS, members read in alphabetical order,
+// and a map of message lists like HttpError.ModelState.
 func bagSchemas() map[string]map[string]any {
 	model := func(typ any) map[string]any {
 		return map[string]any{"type": typ, "xml": map[string]any{"namespace": modelNS, "prefix": "m"}}
@@ -30,6 +31,10 @@ func bagSchemas() map[string]map[string]any {
 					"type":  []any{"array", "null"},
 					"xml":   map[string]any{"wrapped": true},
 					"items": map[string]any{"$ref": "#/components/schemas/Member"},
+				},
+				"state": map[string]any{
+					"type":                 "object",
+					"additionalProperties": map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
 				},
 			},
 		},
@@ -54,7 +59,7 @@ func bagSchemas() map[string]map[string]any {
 	}
 }
 
-func compileBag(t *testing.T) *Decoder {
+func compileBag(t testing.TB) *Codec {
 	t.Helper()
 	schemas := bagSchemas()
 	resolve := func(ref string) (map[string]any, error) {

@@ -1,13 +1,15 @@
 // Package xmlbody decodes XML request and response bodies into the same
 // values a JSON body decodes to (map[string]any, []any, json.Number, bool,
-// string, nil), driven by the OpenAPI schema of the media type: its `xml`
-// objects (name, namespace, wrapped, attribute) and the project's extension
-// `x-xml-member-order: alphabetical`, which reads an object's members the way
-// .NET's DataContractSerializer does.
+// string, nil), and encodes such values back to XML, driven by the OpenAPI
+// schema of the media type: its `xml` objects (name, namespace, prefix,
+// wrapped, attribute) and the project's extension
+// `x-xml-member-order: alphabetical`, which orders an object's members the
+// way .NET's DataContractSerializer does.
 //
 // The schema is compiled into a plan once, at start-up; decoding then walks
 // the XML tokens and the plan together, so validation of the decoded value
-// reports the same violations, at the same JSON pointers, as for JSON.
+// reports the same violations, at the same JSON pointers, as for JSON;
+// encoding walks the value and the plan together.
 package xmlbody
 
 import (
@@ -31,8 +33,9 @@ const (
 
 // element is the plan for one XML element (or attribute).
 type element struct {
-	name      string // XML local name
+	name      string // XML local name, encoded as XmlConvert.EncodeLocalName does
 	namespace string // expected namespace URI ("" for none)
+	prefix    string // the schema's xml.prefix, used when encoding ("" for none)
 	attribute bool
 	kind      kind
 	types     []string // JSON types for a scalar, "null" excluded
@@ -40,6 +43,10 @@ type element struct {
 	// objects
 	members []*member
 	ordered bool // DataContract: members in ordinal order of their names
+	// additional is the plan of additionalProperties' values (a map such as
+	// HttpError.ModelState): each key is an element of its own, named by
+	// the key; nil when the schema gives no additionalProperties schema.
+	additional *element
 
 	// arrays
 	wrapped bool
@@ -79,9 +86,11 @@ func (p *planner) compile(node map[string]any, name, parentNS string) (*element,
 	if n, ok := x["name"].(string); ok && n != "" {
 		el.name = n
 	}
+	el.name = EncodeLocalName(el.name)
 	if ns, ok := x["namespace"].(string); ok {
 		el.namespace = ns
 	}
+	el.prefix, _ = x["prefix"].(string)
 	el.attribute, _ = x["attribute"].(bool)
 	if _, ok := x["namespace"]; el.attribute && !ok {
 		el.namespace = "" // an unprefixed attribute is in no namespace
@@ -99,9 +108,16 @@ func (p *planner) compile(node map[string]any, name, parentNS string) (*element,
 		if el.item, err = p.compile(itemNode, itemName, el.namespace); err != nil {
 			return nil, err
 		}
-	case slices.Contains(types, "object") || s["properties"] != nil:
+	case slices.Contains(types, "object") || s["properties"] != nil || isMap(s["additionalProperties"]):
 		el.kind = kindObject
 		el.ordered = s["x-xml-member-order"] == "alphabetical"
+		if ap, ok := s["additionalProperties"].(map[string]any); ok {
+			// Named by each key at run time; in the object's namespace
+			// unless the schema says otherwise.
+			if el.additional, err = p.compile(ap, "", el.namespace); err != nil {
+				return nil, fmt.Errorf("additionalProperties: %w", err)
+			}
+		}
 		props, _ := s["properties"].(map[string]any)
 		for key, pn := range props {
 			pm, ok := pn.(map[string]any)
@@ -120,6 +136,11 @@ func (p *planner) compile(node map[string]any, name, parentNS string) (*element,
 		el.types = types
 	}
 	return el, nil
+}
+
+func isMap(v any) bool {
+	_, ok := v.(map[string]any)
+	return ok
 }
 
 func xmlObject(node map[string]any) map[string]any {

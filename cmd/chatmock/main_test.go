@@ -3,8 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
@@ -32,7 +37,9 @@ func TestExitCodes(t *testing.T) {
 			"chatmock lint: 1 problem(s) found"},
 		{[]string{"routes", "--spec", "../../lint/testdata/missing-operationid.yaml"}, exitProblems, "", "has no operationId"},
 		{[]string{"version"}, exitOK, "chatmock ", ""},
-		{[]string{"serve"}, exitProblems, "", "not yet"},
+		{[]string{"serve", "--max-body", "lots"}, exitUsage, "", "--max-body"},
+		{[]string{"serve", "--log-format", "xml"}, exitUsage, "", "--log-format must be text or json"},
+		{[]string{"serve", "--addr", "256.0.0.1:99999"}, exitProblems, "", "listen"},
 		{[]string{"test"}, exitProblems, "", "not yet"},
 	}
 	for _, tt := range tests {
@@ -77,4 +84,62 @@ func TestRoutesListsTheFourSeedOperations(t *testing.T) {
 	if got := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n"); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("routes:\n%s\nwant:\n%s", stdout, strings.Join(want, "\n"))
 	}
+}
+
+// serve listens at once, answers /__admin/health, and stops cleanly when
+// its context ends.
+func TestServeStartsAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--seed", "7"}, out, io.Discard) }()
+	var base string
+	for i := 0; i < 200 && base == ""; i++ {
+		if m := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if base == "" {
+		t.Fatalf("serve printed no address: %q", out.String())
+	}
+	resp, err := http.Get(base + "/__admin/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"status":"ready"`) {
+		t.Errorf("health: %d %s", resp.StatusCode, body)
+	}
+	if !strings.Contains(out.String(), "serving 4 operations of 4 documents") {
+		t.Errorf("stdout: %q", out.String())
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve exited %d after its context ended", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

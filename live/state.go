@@ -1,0 +1,182 @@
+package live
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chatmock/chatmock/tmpl"
+)
+
+// State is what generated values draw on: counters and a random source,
+// shared by all requests and safe for concurrent use. A seed makes every
+// generated value repeatable.
+type State struct {
+	mu       sync.Mutex
+	rnd      *rand.Rand
+	counters map[string]int64
+	now      func() time.Time
+}
+
+// NewState returns a state whose random source is seeded with seed when
+// seeded is true, and from the runtime's entropy otherwise.
+func NewState(seed uint64, seeded bool, now func() time.Time) *State {
+	if !seeded {
+		seed = rand.Uint64()
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &State{rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), counters: map[string]int64{}, now: now}
+}
+
+func (s *State) next(name string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counters[name]++
+	return s.counters[name]
+}
+
+func (s *State) random(prefix string, n int, alphabet string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var sb strings.Builder
+	sb.WriteString(prefix)
+	for range n {
+		sb.WriteByte(alphabet[s.rnd.IntN(len(alphabet))])
+	}
+	return sb.String()
+}
+
+func (s *State) randomInt(lo, hi int64) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return lo + s.rnd.Int64N(hi-lo+1)
+}
+
+// Rand runs f with the state's random source held, for generators that
+// need one.
+func (s *State) Rand(f func(r *rand.Rand)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s.rnd)
+}
+
+// Now is the state's clock.
+func (s *State) Now() time.Time { return s.now() }
+
+// Answer holds what one answer's templates see.
+type Answer struct {
+	State   *State
+	Request Request
+	BaseURL string
+	User    string // from Basic credentials, if any
+	Counter string // the default counter name: the API and operation
+	ids     map[string]int64
+	index   []int
+}
+
+// Apply renders the entry over body (the example's value, or the request's
+// when the entry says base: request) and returns the body and headers.
+func (e *Entry) Apply(body any, a *Answer) (any, map[string]string, error) {
+	body = tmpl.DeepCopy(body)
+	for _, s := range e.Set {
+		var err error
+		body, err = tmpl.SetPath(body, s.Path, func(idx []int) (any, error) {
+			a.index = idx
+			return s.T.Render(a)
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("set %s: %w", s.Path, err)
+		}
+	}
+	a.index = nil
+	headers := make(map[string]string, len(e.Headers))
+	for k, t := range e.Headers {
+		v, err := t.RenderString(a)
+		if err != nil {
+			return nil, nil, fmt.Errorf("header %s: %w", k, err)
+		}
+		headers[k] = v
+	}
+	return body, headers, nil
+}
+
+// Items: answers do not repeat over failures.
+func (a *Answer) Items() []tmpl.Scope { return nil }
+
+// Lookup resolves names.
+func (a *Answer) Lookup(name string) (any, bool) {
+	switch name {
+	case "baseURL":
+		return a.BaseURL, true
+	case "auth.user":
+		return a.User, a.User != ""
+	case "index":
+		if len(a.index) == 0 {
+			return nil, false
+		}
+		return json.Number(strconv.Itoa(a.index[len(a.index)-1])), true
+	}
+	src, path, _ := strings.Cut(name, ".")
+	switch src {
+	case "body", "query", "header":
+		return a.Request.Get(src, path)
+	}
+	return nil, false
+}
+
+const upperDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// Call runs functions.
+func (a *Answer) Call(fn string, args []any) (any, bool, error) {
+	str := func(i int, def string) string {
+		if i < len(args) {
+			return tmpl.Text(args[i])
+		}
+		return def
+	}
+	num := func(i int, def int64) (int64, error) {
+		if i >= len(args) {
+			return def, nil
+		}
+		return strconv.ParseInt(tmpl.Text(args[i]), 10, 64)
+	}
+	switch fn {
+	case "now":
+		return a.State.Now().UTC().Format(str(0, "2006-01-02T15:04:05.000Z07:00")), true, nil
+	case "seq":
+		return json.Number(strconv.FormatInt(a.State.next(str(0, a.Counter)), 10)), true, nil
+	case "id":
+		name := str(0, a.Counter)
+		if a.ids == nil {
+			a.ids = map[string]int64{}
+		}
+		if _, ok := a.ids[name]; !ok {
+			a.ids[name] = a.State.next(name)
+		}
+		return json.Number(strconv.FormatInt(a.ids[name], 10)), true, nil
+	case "random":
+		n, err := num(1, 8)
+		if err != nil || n < 0 || n > 1024 {
+			return nil, false, fmt.Errorf("random: want a length from 0 to 1024")
+		}
+		alphabet := str(2, upperDigits)
+		if alphabet == "" {
+			return nil, false, fmt.Errorf("random: empty alphabet")
+		}
+		return a.State.random(str(0, ""), int(n), alphabet), true, nil
+	case "randomInt":
+		lo, err1 := num(0, 1)
+		hi, err2 := num(1, 1<<31-1)
+		if err1 != nil || err2 != nil || hi < lo {
+			return nil, false, fmt.Errorf("randomInt: want min <= max")
+		}
+		return json.Number(strconv.FormatInt(a.State.randomInt(lo, hi), 10)), true, nil
+	}
+	return nil, false, fmt.Errorf("unknown function %s()", fn)
+}

@@ -1,0 +1,251 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/spec"
+	"github.com/gorilla/mux"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"github.com/tidwall/gjson"
+)
+
+// checkParameters validates path, query and header parameters against
+// their compiled schemas, converting the text by the schema's types.
+func (rt *route) checkParameters(ex *exchange) {
+	var vars map[string]string
+	query := ex.r.URL.Query()
+	for _, p := range rt.op.Parameters {
+		var texts []string
+		switch p.In {
+		case "query":
+			texts = query[p.Name]
+		case "header":
+			texts = ex.r.Header.Values(p.Name)
+		case "path":
+			if vars == nil {
+				vars = mux.Vars(ex.r)
+			}
+			if v, ok := vars[p.Name]; ok {
+				texts = []string{v}
+			}
+		case "cookie":
+			if c, err := ex.r.Cookie(p.Name); err == nil {
+				texts = []string{c.Value}
+			}
+		}
+		f := envelope.Failure{Class: envelope.Parameter, In: p.In, Name: p.Name}
+		if len(texts) == 0 {
+			if p.Required {
+				f.Keyword, f.Detail = "required", "the "+p.In+" parameter "+p.Name+" is required"
+				ex.fail(f)
+			}
+			continue
+		}
+		if p.Schema == nil {
+			continue
+		}
+		v := paramValue(p, texts)
+		if err := p.Schema.Validate(v); err != nil {
+			for _, viol := range spec.Violations(err) {
+				f := f
+				f.Keyword, f.Detail, f.Value, f.HasValue = viol.Keyword, viol.Message, v, true
+				f.Limit, f.Want = limits(viol.Kind)
+				ex.fail(f)
+			}
+		}
+	}
+}
+
+// paramValue converts parameter text to the JSON value its schema expects;
+// text that does not convert stays a string, for validation to report.
+func paramValue(p *spec.Parameter, texts []string) any {
+	if p.Array {
+		var parts []string
+		for _, t := range texts {
+			parts = append(parts, strings.Split(t, ",")...)
+		}
+		out := make([]any, len(parts))
+		for i, t := range parts {
+			out[i] = textValue(t, p.Types)
+		}
+		return out
+	}
+	return textValue(texts[0], p.Types)
+}
+
+var (
+	integerText = regexp.MustCompile(`^-?[0-9]+$`)
+	numberText  = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+)
+
+func textValue(t string, types []string) any {
+	for _, typ := range types {
+		switch typ {
+		case "integer":
+			if integerText.MatchString(t) {
+				return json.Number(t)
+			}
+		case "number":
+			if numberText.MatchString(t) {
+				return json.Number(t)
+			}
+		case "boolean":
+			if t == "true" || t == "false" {
+				return t == "true"
+			}
+		case "string":
+			return t
+		}
+	}
+	return t
+}
+
+// checkBody decodes the body by its media type and validates it.
+func (rt *route) checkBody(ex *exchange) {
+	m := ex.media
+	v, err := m.Decode(ex.body)
+	if err != nil {
+		ex.fail(envelope.Failure{Class: envelope.BodyMalformed, Detail: err.Error()})
+		return
+	}
+	ex.value, ex.hasValue = v, true
+	if m.Kind == spec.KindJSON {
+		ex.bodyJSON = ex.body
+	}
+	if m.Schema == nil {
+		return
+	}
+	if err := m.Schema.Validate(v); err != nil {
+		for _, f := range schemaFailures(err, v) {
+			ex.fail(f)
+		}
+	}
+}
+
+// schemaFailures turns a validation error into failures, one per missing
+// property and per unexpected property, each with the value sent.
+func schemaFailures(err error, instance any) []envelope.Failure {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return []envelope.Failure{{Class: envelope.Schema, Detail: err.Error()}}
+	}
+	var out []envelope.Failure
+	for _, viol := range spec.Violations(err) {
+		f := envelope.Failure{Class: envelope.Schema, In: "body", Pointer: viol.Pointer, Keyword: viol.Keyword, Detail: viol.Message}
+		f.Limit, f.Want = limits(viol.Kind)
+		switch k := viol.Kind.(type) {
+		case *kind.Required:
+			for _, name := range k.Missing {
+				g := f
+				g.Pointer = viol.Pointer + spec.Pointer(name)
+				g.Detail = "missing property '" + name + "'"
+				out = append(out, g)
+			}
+			continue
+		case *kind.AdditionalProperties:
+			for _, name := range k.Properties {
+				g := f
+				g.Pointer = viol.Pointer + spec.Pointer(name)
+				g.Detail = "property '" + name + "' is not allowed"
+				g.Value, g.HasValue = spec.Lookup(instance, g.Pointer)
+				out = append(out, g)
+			}
+			continue
+		}
+		f.Value, f.HasValue = spec.Lookup(instance, f.Pointer)
+		out = append(out, f)
+	}
+	return out
+}
+
+// limits reads a keyword's limit and expectation from its error kind.
+func limits(k jsonschema.ErrorKind) (limit, want any) {
+	switch k := k.(type) {
+	case *kind.MaxLength:
+		return json.Number(strconv.Itoa(k.Want)), nil
+	case *kind.MinLength:
+		return json.Number(strconv.Itoa(k.Want)), nil
+	case *kind.MaxItems:
+		return json.Number(strconv.Itoa(k.Want)), nil
+	case *kind.MinItems:
+		return json.Number(strconv.Itoa(k.Want)), nil
+	case *spec.MaxBytes:
+		return json.Number(strconv.Itoa(k.Want)), nil
+	case *kind.Type:
+		return nil, strings.Join(k.Want, " or ")
+	case *kind.Enum:
+		return nil, k.Want
+	case *kind.Const:
+		return nil, k.Want
+	case *kind.Pattern:
+		return nil, k.Want
+	case *kind.Minimum:
+		return ratNumber(k.Want), nil
+	case *kind.Maximum:
+		return ratNumber(k.Want), nil
+	}
+	return nil, nil
+}
+
+func ratNumber(r interface{ FloatString(int) string }) any {
+	s := r.FloatString(6)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return json.Number(s)
+}
+
+// Get reads the request for conditions and templates: body gjson paths,
+// query parameters and headers.
+func (ex *exchange) Get(source, path string) (any, bool) {
+	switch source {
+	case "query":
+		vs, ok := ex.r.URL.Query()[path]
+		if !ok || len(vs) == 0 {
+			return nil, false
+		}
+		return vs[0], true
+	case "header":
+		v := ex.r.Header.Get(path)
+		return v, v != ""
+	case "body":
+		if !ex.hasValue {
+			return nil, false
+		}
+		if ex.bodyJSON == nil {
+			ex.bodyJSON, _ = json.Marshal(ex.value)
+		}
+		r := gjson.GetBytes(ex.bodyJSON, path)
+		if !r.Exists() {
+			return nil, false
+		}
+		return gjsonValue(r), true
+	}
+	return nil, false
+}
+
+func gjsonValue(r gjson.Result) any {
+	switch r.Type {
+	case gjson.Null:
+		return nil
+	case gjson.False:
+		return false
+	case gjson.True:
+		return true
+	case gjson.Number:
+		return json.Number(r.Raw)
+	case gjson.String:
+		return r.String()
+	}
+	var v any
+	dec := json.NewDecoder(strings.NewReader(r.Raw))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return r.Raw
+	}
+	return v
+}

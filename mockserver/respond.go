@@ -1,0 +1,280 @@
+package mockserver
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/live"
+	"github.com/chatmock/chatmock/schemagen"
+	"github.com/chatmock/chatmock/spec"
+)
+
+// respond answers a valid request: what Prefer asks for (code=N,
+// example=NAME, dynamic=true), else the live plan's first matching entry,
+// else the first documented success example.
+func (rt *route) respond(ex *exchange) *answer {
+	dynamic := strings.EqualFold(ex.prefer["dynamic"], "true")
+	if name := ex.prefer["example"]; name != "" {
+		found := rt.op.FindExample(name)
+		if found == nil {
+			return rt.preferError(ex, fmt.Sprintf("no example is named %q", name), "validExamples", rt.op.ExampleNames())
+		}
+		var entry *live.Entry
+		if rt.op.Live != nil {
+			entry = rt.op.Live.ForExample(name)
+		}
+		return rt.answerWith(ex, found.Status, name, entry, false)
+	}
+	if code := ex.prefer["code"]; code != "" {
+		status, ok := rt.statusFor(code)
+		if !ok {
+			return rt.preferError(ex, fmt.Sprintf("no response has the status %s", code), "validCodes", rt.op.Statuses())
+		}
+		if status != rt.success {
+			return rt.answerWith(ex, status, "", nil, dynamic)
+		}
+	}
+	if rt.op.Live != nil {
+		if entry := rt.op.Live.Choose(ex); entry != nil {
+			return rt.answerWith(ex, rt.statusOf(entry), entry.Example, entry, dynamic)
+		}
+	}
+	if rt.success == "" {
+		return plainAnswer(&envelope.Response{Status: http.StatusNoContent})
+	}
+	return rt.answerWith(ex, rt.success, "", nil, dynamic)
+}
+
+func (rt *route) statusOf(e *live.Entry) string {
+	if e.Status != 0 {
+		return strconv.Itoa(e.Status)
+	}
+	if e.Example != "" {
+		if found := rt.op.FindExample(e.Example); found != nil {
+			return found.Status
+		}
+	}
+	return rt.success
+}
+
+// statusFor finds the documented status a Prefer code names: exactly, or
+// by its class ("4XX").
+func (rt *route) statusFor(code string) (string, bool) {
+	if _, ok := rt.op.Responses[code]; ok {
+		return code, true
+	}
+	if len(code) == 3 {
+		class := code[:1] + "XX"
+		if _, ok := rt.op.Responses[class]; ok {
+			return class, true
+		}
+	}
+	return "", false
+}
+
+// answerWith renders a documented response: its media type negotiated, its
+// body the named example (or the first), made live by entry, or generated
+// from the schema when dynamic.
+func (rt *route) answerWith(ex *exchange, status, example string, entry *live.Entry, dynamic bool) *answer {
+	media := rt.pick(ex, status, example)
+	var value any
+	var err error
+	switch {
+	case media == nil:
+	case dynamic:
+		value, err = rt.generate(media)
+	case entry != nil && entry.Base:
+		value = ex.value
+	default:
+		value, err = rt.exampleValue(media, status, example)
+	}
+	if err != nil {
+		return internalError(err)
+	}
+	headers := map[string]string{}
+	if entry != nil {
+		la := &live.Answer{State: rt.s.state, Request: ex, BaseURL: baseURL(ex.r), User: ex.user,
+			Counter: rt.op.Doc.API + "." + rt.op.ID}
+		if value, headers, err = entry.Apply(value, la); err != nil {
+			return internalError(err)
+		}
+	}
+	code := statusCode(status)
+	if media == nil {
+		return &answer{status: code, headers: headers}
+	}
+	ans, err := encode(media, code, value)
+	if err != nil {
+		return internalError(err)
+	}
+	for k, v := range headers {
+		ans.headers[k] = v
+	}
+	return ans
+}
+
+// pick negotiates the media type of a status's response; a named example
+// that only one media type has decides it.
+func (rt *route) pick(ex *exchange, status, example string) *spec.Media {
+	list := rt.op.Responses[status]
+	if len(list) == 0 {
+		return nil
+	}
+	chosen := list[0]
+	if mt, ok := negotiate(ex.accept, rt.offers(status)); ok {
+		chosen = mediaOf(list, mt)
+	}
+	if example != "" && exampleIn(chosen, example) == nil {
+		for _, m := range list {
+			if m.Kind == spec.KindOther && exampleIn(m, example) != nil {
+				return m // an example only a plain-text body has (an empty 200)
+			}
+		}
+	}
+	return chosen
+}
+
+// exampleValue is the named (or first) example of the status as a value;
+// an example documented in another media type of the status serves too.
+func (rt *route) exampleValue(media *spec.Media, status, name string) (any, error) {
+	candidates := append([]*spec.Media{media}, rt.op.Responses[status]...)
+	for _, m := range candidates {
+		for _, e := range m.Examples {
+			if name != "" && e.Name != name {
+				continue
+			}
+			if m.Kind != media.Kind && m.Kind == spec.KindOther {
+				continue
+			}
+			return m.Instance(rt.op.Doc, e)
+		}
+	}
+	if name != "" {
+		return nil, fmt.Errorf("the example %q has no value for %s", name, media.Type)
+	}
+	return rt.generate(media) // nothing documented: make one up from the schema
+}
+
+func (rt *route) generate(media *spec.Media) (any, error) {
+	node := media.SchemaNode(rt.op.Doc)
+	if node == nil {
+		return nil, nil
+	}
+	var v any
+	var err error
+	rt.s.state.Rand(func(r *rand.Rand) {
+		v, err = schemagen.New(rt.op.Doc.ResolveSchema, r, rt.s.state.Now).Generate(node)
+	})
+	return v, err
+}
+
+// offers lists a status's media types, JSON first: the order a client that
+// accepts anything gets them in.
+func (rt *route) offers(status string) []string {
+	var out []string
+	for _, kind := range []spec.Kind{spec.KindJSON, spec.KindXML, spec.KindForm, spec.KindOther} {
+		for _, m := range rt.op.Responses[status] {
+			if m.Kind == kind {
+				out = append(out, m.Type)
+			}
+		}
+	}
+	return out
+}
+
+func (rt *route) preferError(ex *exchange, detail, key string, valid []string) *answer {
+	body := map[string]any{
+		"type":   "https://chatmock.dev/problems/prefer",
+		"title":  "Bad Request",
+		"status": http.StatusBadRequest,
+		"detail": detail + " for operation " + rt.op.ID,
+		key:      valid,
+	}
+	ans, err := encodeJSON(envelope.ProblemMediaType, http.StatusBadRequest, body)
+	if err != nil {
+		return internalError(err)
+	}
+	return ans
+}
+
+// examples finds the examples an error case names: the operation's first,
+// then the document's.
+func (rt *route) examples() envelope.Examples { return opExamples{rt.op} }
+
+type opExamples struct{ op *spec.Operation }
+
+func (o opExamples) Example(name string) (int, string, any, bool) {
+	found := o.op.FindExample(name)
+	if found == nil {
+		found = o.op.Doc.FindExample(name)
+	}
+	return exampleOf(o.op.Doc, found)
+}
+
+type docExamples struct{ doc *spec.Document }
+
+func (d docExamples) Example(name string) (int, string, any, bool) {
+	return exampleOf(d.doc, d.doc.FindExample(name))
+}
+
+type noExamples struct{}
+
+func (noExamples) Example(string) (int, string, any, bool) { return 0, "", nil, false }
+
+func exampleOf(doc *spec.Document, found *spec.ResponseExample) (int, string, any, bool) {
+	if found == nil {
+		return 0, "", nil, false
+	}
+	v, err := found.Media.Instance(doc, found.Example)
+	if err != nil {
+		return 0, "", nil, false
+	}
+	return statusCode(found.Status), found.Media.Type, v, true
+}
+
+func exampleIn(m *spec.Media, name string) *spec.Example {
+	i := slices.IndexFunc(m.Examples, func(e *spec.Example) bool { return e.Name == name })
+	if i < 0 {
+		return nil
+	}
+	return m.Examples[i]
+}
+
+func mediaOf(list []*spec.Media, mt string) *spec.Media {
+	for _, m := range list {
+		if m.Type == mt {
+			return m
+		}
+	}
+	return list[0]
+}
+
+// statusCode turns a documented status ("201", "4XX", "default") into a code.
+func statusCode(s string) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	if len(s) == 3 && strings.HasSuffix(strings.ToUpper(s), "XX") {
+		n, _ := strconv.Atoi(s[:1])
+		return n * 100
+	}
+	return http.StatusOK
+}
+
+// baseURL is the scheme and host the request was sent to, as links in
+// answers use them.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+		scheme = p
+	}
+	return scheme + "://" + r.Host
+}

@@ -1,0 +1,115 @@
+package mockserver
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/spec"
+	"github.com/gorilla/mux"
+)
+
+// route serves one operation.
+type route struct {
+	s       *Server
+	op      *spec.Operation
+	decl    *envelope.Declaration
+	matcher *mux.Route // matches the operation's path with any method
+	success string     // the lowest documented 2xx status
+}
+
+func newRoute(s *Server, op *spec.Operation) (*route, error) {
+	rt := &route{s: s, op: op, decl: op.Doc.Errors}
+	rt.matcher = mux.NewRouter().UseEncodedPath().Path(op.Path)
+	for _, st := range op.Statuses() {
+		if strings.HasPrefix(st, "2") {
+			rt.success = st
+			break
+		}
+	}
+	return rt, nil
+}
+
+// ServeHTTP is parse → validate → answer → write.
+func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	ex := newExchange(rt, r)
+	rt.validate(ex)
+	var ans *answer
+	if len(ex.failures) > 0 {
+		ans = rt.failed(ex)
+	} else {
+		ans = rt.respond(ex)
+	}
+	rt.s.finish(w, ex, ans, start)
+}
+
+// failed answers a request that broke its contract, in the API's envelope.
+func (rt *route) failed(ex *exchange) *answer {
+	resp, err := envelope.Render(rt.decl, ex.failures, ex.info(), rt.examples())
+	if err != nil {
+		return internalError(err)
+	}
+	return rt.fromEnvelope(ex, resp)
+}
+
+// notFound answers a path no operation has, in the envelope of the API whose
+// declaration claims the path (a case for route.not-found with a matching
+// pathPrefix), else as problem+json.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.routeFailure(w, r, envelope.RouteNotFound, nil)
+}
+
+// methodNotAllowed answers a known path with a method it lacks, in the
+// envelope of that path's API, with an Allow header.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	var owner *route
+	for _, rt := range s.routes {
+		var m mux.RouteMatch
+		if rt.matcher.Match(r, &m) {
+			allowed = append(allowed, rt.op.Method)
+			owner = rt
+		}
+	}
+	slices.Sort(allowed)
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	s.routeFailure(w, r, envelope.MethodNotAllowed, owner)
+}
+
+func (s *Server) routeFailure(w http.ResponseWriter, r *http.Request, class envelope.Class, owner *route) {
+	start := time.Now()
+	ex := newExchange(owner, r)
+	ex.failures = []envelope.Failure{{Class: class, Detail: routeDetail(class, r)}}
+	var decl *envelope.Declaration
+	var examples envelope.Examples = noExamples{}
+	if owner != nil {
+		decl, examples = owner.decl, owner.examples()
+	} else {
+		for _, d := range s.set.Documents {
+			if d.Errors != nil && d.Errors.Claims(&ex.failures[0], ex.info()) {
+				decl, examples = d.Errors, docExamples{d}
+				break
+			}
+		}
+	}
+	resp, err := envelope.Render(decl, ex.failures, ex.info(), examples)
+	var ans *answer
+	if err != nil {
+		ans = internalError(err)
+	} else if owner != nil {
+		ans = owner.fromEnvelope(ex, resp)
+	} else {
+		ans = plainAnswer(resp)
+	}
+	s.finish(w, ex, ans, start)
+}
+
+func routeDetail(class envelope.Class, r *http.Request) string {
+	if class == envelope.MethodNotAllowed {
+		return "the method " + r.Method + " is not allowed on " + r.URL.Path
+	}
+	return "no operation has the path " + r.URL.Path
+}

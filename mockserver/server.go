@@ -1,0 +1,127 @@
+// Package mockserver serves the operations of loaded OpenAPI documents as a
+// mock: every request is validated against its operation, failures are
+// answered in the API's own envelope (package envelope), and valid requests
+// get the documented success examples made live (package live).
+//
+// The request path is route → validate → choose the answer → render →
+// write, one concern a file. Everything that can be is built once in New.
+package mockserver
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/chatmock/chatmock/live"
+	"github.com/chatmock/chatmock/spec"
+	"github.com/gorilla/mux"
+)
+
+// Server is a mock of every operation of a spec.Set.
+type Server struct {
+	set     *spec.Set
+	opts    options
+	state   *live.State
+	journal *Journal
+	routes  []*route
+	handler http.Handler
+}
+
+type options struct {
+	logger      *slog.Logger
+	maxBody     int64
+	journalSize int
+	cors        bool
+	seed        uint64
+	seeded      bool
+	now         func() time.Time
+}
+
+// Option configures a Server.
+type Option func(*options)
+
+// DefaultMaxBody is the body size limit unless WithMaxBody says otherwise.
+const DefaultMaxBody = 1 << 20
+
+// DefaultJournalSize is how many exchanges the journal keeps by default.
+const DefaultJournalSize = 1000
+
+// WithLogger logs one line per request to l.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithMaxBody refuses bodies over n bytes, in the API's own envelope.
+func WithMaxBody(n int64) Option { return func(o *options) { o.maxBody = n } }
+
+// WithJournalSize keeps the last n exchanges (0 keeps none).
+func WithJournalSize(n int) Option { return func(o *options) { o.journalSize = n } }
+
+// WithCORS turns CORS handling on or off (on by default).
+func WithCORS(on bool) Option { return func(o *options) { o.cors = on } }
+
+// WithSeed makes generated values (IDs, random choices) repeatable.
+func WithSeed(seed uint64) Option {
+	return func(o *options) { o.seed, o.seeded = seed, true }
+}
+
+// WithClock sets the clock that timestamps come from.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// New builds the mock for set: routes, validators and answers are all
+// prepared here, once.
+func New(set *spec.Set, opts ...Option) (*Server, error) {
+	o := options{
+		logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		maxBody:     DefaultMaxBody,
+		journalSize: DefaultJournalSize,
+		cors:        true,
+		now:         time.Now,
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	s := &Server{
+		set:     set,
+		opts:    o,
+		state:   live.NewState(o.seed, o.seeded, o.now),
+		journal: NewJournal(o.journalSize),
+	}
+	r := mux.NewRouter()
+	r.UseEncodedPath()
+	s.adminRoutes(r.PathPrefix("/__admin").Subrouter())
+	for _, op := range set.Operations() {
+		rt, err := newRoute(s, op)
+		if err != nil {
+			return nil, err
+		}
+		s.routes = append(s.routes, rt)
+		r.Methods(op.Method).Path(op.Path).Handler(rt)
+	}
+	r.NotFoundHandler = http.HandlerFunc(s.notFound)
+	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
+	s.handler = r
+	if o.cors {
+		s.handler = cors(r)
+	}
+	return s, nil
+}
+
+// Handler is the mock as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Journal is the record of recent exchanges.
+func (s *Server) Journal() *Journal { return s.journal }
+
+// log writes the one line an exchange gets.
+func (s *Server) log(ctx context.Context, e *Entry) {
+	s.opts.logger.LogAttrs(ctx, slog.LevelInfo, "request",
+		slog.String("method", e.Method),
+		slog.String("path", e.Path),
+		slog.String("api", e.API),
+		slog.String("operation", e.Operation),
+		slog.Int("status", e.Status),
+		slog.Int("failures", len(e.Failures)),
+		slog.Duration("took", e.Took),
+	)
+}

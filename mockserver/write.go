@@ -1,0 +1,203 @@
+package mockserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/spec"
+	"github.com/chatmock/chatmock/tmpl"
+)
+
+// answer is a rendered response, ready to write.
+type answer struct {
+	status    int
+	mediaType string
+	headers   map[string]string
+	body      []byte
+}
+
+// encode writes value in the media type's format.
+func encode(m *spec.Media, status int, value any) (*answer, error) {
+	switch m.Kind {
+	case spec.KindJSON:
+		return encodeJSON(m.Type, status, value)
+	case spec.KindXML:
+		if m.XML == nil {
+			return nil, fmt.Errorf("%s: no XML schema to write by", m.Type)
+		}
+		b, err := m.XML.Encode(value)
+		if err != nil {
+			return nil, err
+		}
+		return &answer{status: status, mediaType: m.Type, headers: map[string]string{}, body: b}, nil
+	}
+	b := []byte(tmpl.Text(value))
+	mt := m.Type
+	if len(b) == 0 {
+		mt = "" // an empty body is sent without a Content-Type
+	}
+	return &answer{status: status, mediaType: mt, headers: map[string]string{}, body: b}, nil
+}
+
+func encodeJSON(mediaType string, status int, value any) (*answer, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(value); err != nil {
+		return nil, err
+	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return &answer{status: status, mediaType: mediaType, headers: map[string]string{}, body: b}, nil
+}
+
+// fromEnvelope encodes an error answer: in the media type the declaration
+// names, else one negotiated among the operation's media types for that
+// status, else JSON.
+func (rt *route) fromEnvelope(ex *exchange, resp *envelope.Response) *answer {
+	var media *spec.Media
+	status := strconv.Itoa(resp.Status)
+	list := rt.op.Responses[status]
+	switch {
+	case resp.MediaType != "":
+		for _, m := range list {
+			if strings.EqualFold(m.Type, resp.MediaType) {
+				media = m
+			}
+		}
+	case len(list) > 0:
+		media = list[0]
+		if mt, ok := negotiate(ex.accept, rt.offers(status)); ok {
+			media = mediaOf(list, mt)
+		}
+	}
+	var ans *answer
+	var err error
+	if media != nil && media.Kind != spec.KindOther {
+		ans, err = encode(media, resp.Status, resp.Body)
+	} else {
+		mt := resp.MediaType
+		if mt == "" {
+			mt = "application/json"
+		}
+		ans, err = encodeJSON(mt, resp.Status, resp.Body)
+	}
+	if err != nil {
+		return internalError(err)
+	}
+	for k, v := range resp.Headers {
+		ans.headers[k] = v
+	}
+	return ans
+}
+
+// plainAnswer encodes an envelope answer that belongs to no operation.
+func plainAnswer(resp *envelope.Response) *answer {
+	if resp.Body == nil {
+		return &answer{status: resp.Status, headers: resp.Headers}
+	}
+	mt := resp.MediaType
+	if mt == "" {
+		mt = "application/json"
+	}
+	ans, err := encodeJSON(mt, resp.Status, resp.Body)
+	if err != nil {
+		return internalError(err)
+	}
+	for k, v := range resp.Headers {
+		ans.headers[k] = v
+	}
+	return ans
+}
+
+// internalError is the mock's own fault, never the request's.
+func internalError(err error) *answer {
+	body := fmt.Sprintf(`{"type":"https://chatmock.dev/problems/internal","title":"Internal Server Error","status":500,"detail":%q}`, err.Error())
+	return &answer{status: http.StatusInternalServerError, mediaType: envelope.ProblemMediaType, headers: map[string]string{}, body: []byte(body)}
+}
+
+// finish writes the answer, records the exchange and logs it.
+func (s *Server) finish(w http.ResponseWriter, ex *exchange, ans *answer, start time.Time) {
+	h := w.Header()
+	for k, v := range ans.headers {
+		h.Set(k, v)
+	}
+	if ans.mediaType != "" {
+		h.Set("Content-Type", ans.mediaType)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(ans.body)))
+	w.WriteHeader(ans.status)
+	if ex.r.Method != http.MethodHead {
+		_, _ = w.Write(ans.body)
+	}
+	e := s.journal.record(ex, ans, time.Since(start))
+	s.log(ex.r.Context(), e)
+}
+
+// negotiate picks the offer the Accept header likes best; an empty Accept
+// takes the first offer. ok is false when Accept allows none.
+func negotiate(accept string, offers []string) (string, bool) {
+	if len(offers) == 0 {
+		return "", false
+	}
+	if strings.TrimSpace(accept) == "" {
+		return offers[0], true
+	}
+	type want struct {
+		typ string
+		q   float64
+		pos int
+	}
+	var wants []want
+	for i, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if qs, ok := params["q"]; ok {
+			if v, err := strconv.ParseFloat(qs, 64); err == nil {
+				q = v
+			}
+		}
+		if q > 0 {
+			wants = append(wants, want{mt, q, i})
+		}
+	}
+	slices.SortStableFunc(wants, func(a, b want) int {
+		switch {
+		case a.q > b.q:
+			return -1
+		case a.q < b.q:
+			return 1
+		}
+		return 0
+	})
+	for _, w := range wants {
+		for _, o := range offers {
+			if mediaMatch(w.typ, o) {
+				return o, true
+			}
+		}
+	}
+	return "", false
+}
+
+func mediaMatch(pattern, offer string) bool {
+	if pattern == "*/*" || strings.EqualFold(pattern, offer) {
+		return true
+	}
+	if p, ok := strings.CutSuffix(pattern, "/*"); ok {
+		return strings.HasPrefix(strings.ToLower(offer), strings.ToLower(p)+"/")
+	}
+	return false
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,168 @@
+package spec
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/chatmock/chatmock/schemanode"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Parameter is a path, query, header or cookie parameter, its schema
+// compiled.
+type Parameter struct {
+	Name     string
+	In       string
+	Required bool
+	Schema   *jsonschema.Schema // nil when the parameter has none
+	Types    []string           // the schema's JSON types, for converting text
+	Array    bool
+}
+
+// SecurityScheme is one scheme of a security requirement.
+type SecurityScheme struct {
+	Key    string // its name under components.securitySchemes
+	Type   string // apiKey, http, oauth2, openIdConnect, mutualTLS
+	In     string // apiKey: query, header or cookie
+	Param  string // apiKey: the parameter's name
+	Scheme string // http: basic, bearer, ...
+}
+
+// collectParameters compiles the path item's and the operation's
+// parameters; the operation's win by name and location.
+func (o *Operation) collectParameters(item map[string]any) []Problem {
+	d := o.Doc
+	var problems []Problem
+	seen := map[string]bool{}
+	add := func(base string, list []any) {
+		for i, p := range list {
+			ptr, node, err := d.resolve(fmt.Sprintf("%s/%d", base, i), p)
+			if err != nil {
+				problems = append(problems, d.problem(fmt.Sprintf("%s/%d", base, i), "%v", err))
+				continue
+			}
+			param := &Parameter{}
+			param.Name, _ = node["name"].(string)
+			param.In, _ = node["in"].(string)
+			param.Required, _ = node["required"].(bool)
+			if seen[param.In+" "+param.Name] {
+				continue
+			}
+			seen[param.In+" "+param.Name] = true
+			if sn, ok := node["schema"].(map[string]any); ok {
+				if param.Schema, err = d.compile(ptr + "/schema"); err != nil {
+					problems = append(problems, d.problem(ptr+"/schema", "schema does not compile: %v", err))
+				}
+				if merged, err := schemanode.Merged(sn, d.ResolveSchema); err == nil {
+					param.Types = schemanode.Types(merged)
+					param.Array = slices.Contains(param.Types, "array")
+					if items, ok := merged["items"].(map[string]any); ok && param.Array {
+						if mi, err := schemanode.Merged(items, d.ResolveSchema); err == nil {
+							param.Types = schemanode.Types(mi)
+						}
+					}
+				}
+			}
+			o.Parameters = append(o.Parameters, param)
+		}
+	}
+	ops, _ := o.Raw["parameters"].([]any)
+	add(o.Pointer+"/parameters", ops)
+	shared, _ := item["parameters"].([]any)
+	add(Pointer("paths", o.Path, "parameters"), shared)
+	return problems
+}
+
+// collectSecurity reads the operation's security requirements, or the
+// document's when the operation has none.
+func (o *Operation) collectSecurity() []Problem {
+	d := o.Doc
+	reqs, ok := o.Raw["security"].([]any)
+	ptr := o.Pointer + "/security"
+	if !ok {
+		reqs, _ = d.Raw["security"].([]any)
+		ptr = "/security"
+	}
+	schemes, _ := Lookup(d.Raw, "/components/securitySchemes")
+	var problems []Problem
+	for i, r := range reqs {
+		req, _ := r.(map[string]any)
+		keys := make([]string, 0, len(req))
+		for k := range req {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var all []SecurityScheme
+		for _, k := range keys {
+			node, _ := schemes.(map[string]any)[k].(map[string]any)
+			if node == nil {
+				problems = append(problems, d.problem(fmt.Sprintf("%s/%d", ptr, i), "security scheme %q is not defined", k))
+				continue
+			}
+			s := SecurityScheme{Key: k}
+			s.Type, _ = node["type"].(string)
+			s.In, _ = node["in"].(string)
+			s.Param, _ = node["name"].(string)
+			s.Scheme, _ = node["scheme"].(string)
+			s.Scheme = strings.ToLower(s.Scheme)
+			all = append(all, s)
+		}
+		o.Security = append(o.Security, all)
+	}
+	return problems
+}
+
+// ResponseExample is a documented response example found by name.
+type ResponseExample struct {
+	Status  string
+	Media   *Media
+	Example *Example
+}
+
+// FindExample finds a response example by name, preferring JSON media.
+func (o *Operation) FindExample(name string) *ResponseExample {
+	var found *ResponseExample
+	for _, status := range o.Statuses() {
+		for _, m := range o.Responses[status] {
+			for _, e := range m.Examples {
+				if e.Name != name {
+					continue
+				}
+				if found == nil || (found.Media.Kind != KindJSON && m.Kind == KindJSON) {
+					found = &ResponseExample{Status: status, Media: m, Example: e}
+				}
+			}
+		}
+		if found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+// ExampleNames lists the operation's response example names, sorted.
+func (o *Operation) ExampleNames() []string {
+	var out []string
+	for _, list := range o.Responses {
+		for _, m := range list {
+			for _, e := range m.Examples {
+				if e.Name != "" && !slices.Contains(out, e.Name) {
+					out = append(out, e.Name)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Statuses lists the documented response statuses, sorted.
+func (o *Operation) Statuses() []string {
+	out := make([]string, 0, len(o.Responses))
+	for s := range o.Responses {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}

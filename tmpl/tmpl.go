@@ -1,0 +1,257 @@
+// Package tmpl compiles the JSON templates that documents declare — error
+// envelopes (x-chatmock-errors) and live success answers
+// (x-chatmock-response) — once, at start-up, and renders them per request.
+//
+// A template is any JSON value. Strings may hold placeholders:
+//
+//	"{{field}} is required"        text: each placeholder's value as text
+//	"{{value}}"                    a string that is one placeholder keeps the value's JSON type
+//	"{{body.GroupId ?? random('@TGS#2', 9)}}"  the first defined of several terms
+//
+// A term is a name with an optional dotted path (field, body.Name,
+// header.Authorization), a call (now(), seq('member'), random('x', 8)), a
+// quoted string or a number. Objects with one of these keys repeat over the
+// items of a scope (each failure of an error answer):
+//
+//	{"$each": T}                            an array, T rendered per item
+//	{"$group": {"key": K, "value": V}}      an object: key K → array of V
+//	{"$join": {"item": T, "sep": ", "}}     a string: T per item, joined
+package tmpl
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Scope supplies the values of names and calls while rendering.
+type Scope interface {
+	// Lookup returns the value of a name with its dotted path
+	// ("body.GroupId"); ok is false when it is undefined.
+	Lookup(name string) (v any, ok bool)
+	// Call runs a function; ok is false when its value is undefined.
+	Call(fn string, args []any) (v any, ok bool, err error)
+	// Items are the scopes $each, $group and $join repeat over.
+	Items() []Scope
+}
+
+// Template is a compiled template.
+type Template struct {
+	node node
+}
+
+// Compile compiles a JSON template value.
+func Compile(v any) (*Template, error) {
+	n, err := compileNode(v)
+	if err != nil {
+		return nil, err
+	}
+	return &Template{node: n}, nil
+}
+
+// MustCompile is Compile for templates written in Go code.
+func MustCompile(v any) *Template {
+	t, err := Compile(v)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// Render renders the template in a scope.
+func (t *Template) Render(s Scope) (any, error) {
+	return t.node.render(s)
+}
+
+// RenderString renders the template and returns it as text.
+func (t *Template) RenderString(s Scope) (string, error) {
+	v, err := t.Render(s)
+	if err != nil {
+		return "", err
+	}
+	return Text(v), nil
+}
+
+type node interface {
+	render(s Scope) (any, error)
+}
+
+func compileNode(v any) (node, error) {
+	switch x := v.(type) {
+	case string:
+		return compileString(x)
+	case []any:
+		out := make(arrayNode, len(x))
+		for i, e := range x {
+			n, err := compileNode(e)
+			if err != nil {
+				return nil, fmt.Errorf("[%d]: %w", i, err)
+			}
+			out[i] = n
+		}
+		return out, nil
+	case map[string]any:
+		return compileObject(x)
+	}
+	return literal{v}, nil
+}
+
+func compileObject(x map[string]any) (node, error) {
+	if len(x) == 1 {
+		for k, v := range x {
+			switch k {
+			case "$each":
+				n, err := compileNode(v)
+				if err != nil {
+					return nil, fmt.Errorf("$each: %w", err)
+				}
+				return eachNode{n}, nil
+			case "$group", "$join":
+				return compileRepeat(k, v)
+			}
+		}
+	}
+	out := make(objectNode, len(x))
+	for k, v := range x {
+		if strings.HasPrefix(k, "$") {
+			return nil, fmt.Errorf("%s: unknown directive (want $each, $group or $join, alone in their object)", k)
+		}
+		n, err := compileNode(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
+		}
+		out[k] = n
+	}
+	return out, nil
+}
+
+func compileRepeat(directive string, v any) (node, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: want an object", directive)
+	}
+	first, second := "key", "value"
+	if directive == "$join" {
+		first, second = "item", "sep"
+	}
+	a, err := compileNode(m[first])
+	if err != nil {
+		return nil, fmt.Errorf("%s.%s: %w", directive, first, err)
+	}
+	b, err := compileNode(m[second])
+	if err != nil {
+		return nil, fmt.Errorf("%s.%s: %w", directive, second, err)
+	}
+	if directive == "$join" {
+		return joinNode{a, b}, nil
+	}
+	return groupNode{a, b}, nil
+}
+
+type literal struct{ v any }
+
+func (l literal) render(Scope) (any, error) { return l.v, nil }
+
+type arrayNode []node
+
+func (a arrayNode) render(s Scope) (any, error) {
+	out := make([]any, len(a))
+	for i, n := range a {
+		v, err := n.render(s)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+type objectNode map[string]node
+
+func (o objectNode) render(s Scope) (any, error) {
+	out := make(map[string]any, len(o))
+	for k, n := range o {
+		v, err := n.render(s)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+type eachNode struct{ item node }
+
+func (e eachNode) render(s Scope) (any, error) {
+	out := []any{}
+	for _, it := range s.Items() {
+		v, err := e.item.render(it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+type groupNode struct{ key, value node }
+
+func (g groupNode) render(s Scope) (any, error) {
+	out := map[string]any{}
+	for _, it := range s.Items() {
+		k, err := g.key.render(it)
+		if err != nil {
+			return nil, err
+		}
+		v, err := g.value.render(it)
+		if err != nil {
+			return nil, err
+		}
+		key := Text(k)
+		list, _ := out[key].([]any)
+		out[key] = append(list, v)
+	}
+	return out, nil
+}
+
+type joinNode struct{ item, sep node }
+
+func (j joinNode) render(s Scope) (any, error) {
+	sep, err := j.sep.render(s)
+	if err != nil {
+		return nil, err
+	}
+	var parts []string
+	for _, it := range s.Items() {
+		v, err := j.item.render(it)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, Text(v))
+	}
+	return strings.Join(parts, Text(sep)), nil
+}
+
+// Text is a value as text: strings as they are, null as "", others as JSON.
+func Text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	case int:
+		return strconv.Itoa(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}

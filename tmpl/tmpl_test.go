@@ -1,0 +1,107 @@
+package tmpl
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+type scope struct {
+	vars  map[string]any
+	items []Scope
+}
+
+func (s scope) Lookup(name string) (any, bool) {
+	v, ok := s.vars[name]
+	return v, ok
+}
+
+func (s scope) Call(fn string, args []any) (any, bool, error) {
+	switch fn {
+	case "upper":
+		return "UP:" + Text(args[0]), true, nil
+	case "none":
+		return nil, false, nil
+	}
+	return nil, false, errors.New("no function " + fn)
+}
+
+func (s scope) Items() []Scope { return s.items }
+
+func TestRender(t *testing.T) {
+	item := func(field, msg string, value any) Scope {
+		return scope{vars: map[string]any{"field": field, "message": msg, "value": value}}
+	}
+	s := scope{
+		vars: map[string]any{"message": "Name is required", "code": json.Number("10004"), "body.GroupId": "G1"},
+		items: []Scope{
+			item("Name", "is a required field", nil),
+			item("Users[0]", "is not a valid integer", "x"),
+			item("Name", "is too long", "abc"),
+		},
+	}
+	tests := []struct {
+		name, tmpl, want string
+	}{
+		{"text", `"{{message}}!"`, `"Name is required!"`},
+		{"keeps type", `{"ErrorCode":"{{code}}"}`, `{"ErrorCode":10004}`},
+		{"number in text", `"code {{code}}"`, `"code 10004"`},
+		{"coalesce", `"{{missing ?? body.GroupId}}"`, `"G1"`},
+		{"coalesce to call", `"{{none() ?? upper('x')}}"`, `"UP:x"`},
+		{"undefined is null", `{"a":"{{missing}}"}`, `{"a":null}`},
+		{"undefined in text is empty", `"[{{missing}}]"`, `"[]"`},
+		{"constant", `"{{'lit' }}"`, `"lit"`},
+		{"literals", `["{{missing ?? false}}","{{missing ?? true}}","{{missing ?? null}}"]`, `[false,true,null]`},
+		{"string filter", `"{{code | string}}"`, `"10004"`},
+		{"string filter after coalesce", `"{{missing ?? code | string}}"`, `"10004"`},
+		{"each", `{"Errors":{"$each":{"PropertyName":"{{field}}","AttemptedValue":"{{value}}"}}}`,
+			`{"Errors":[{"PropertyName":"Name","AttemptedValue":null},{"PropertyName":"Users[0]","AttemptedValue":"x"},{"PropertyName":"Name","AttemptedValue":"abc"}]}`},
+		{"group", `{"$group":{"key":"bag.{{field}}","value":"{{message}}"}}`,
+			`{"bag.Name":["is a required field","is too long"],"bag.Users[0]":["is not a valid integer"]}`},
+		{"join", `{"$join":{"item":"{{field}}: {{message}}","sep":"; "}}`,
+			`"Name: is a required field; Users[0]: is not a valid integer; Name: is too long"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var v any
+			dec := json.NewDecoder(strings.NewReader(tt.tmpl))
+			dec.UseNumber()
+			if err := dec.Decode(&v); err != nil {
+				t.Fatal(err)
+			}
+			tp, err := Compile(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tp.Render(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want any
+			_ = json.Unmarshal([]byte(tt.want), &want)
+			gb, _ := json.Marshal(got)
+			var gotV any
+			_ = json.Unmarshal(gb, &gotV)
+			if !reflect.DeepEqual(gotV, want) {
+				t.Errorf("got %s, want %s", gb, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompileErrors(t *testing.T) {
+	for _, bad := range []any{"{{", "{{ }}", "{{a b}}", "{{f('x'}}", "{{f(x)}}", map[string]any{"$nope": 1}, "{{'x}}", "{{a | upper}}"} {
+		if _, err := Compile(bad); err == nil {
+			t.Errorf("Compile(%v) should fail", bad)
+		}
+	}
+	if _, err := Compile("{{upper('x')}}"); err != nil {
+		t.Error(err)
+	}
+	_, err := MustCompile("{{nofn()}}").Render(scope{})
+	if err == nil {
+		t.Error("an unknown function should fail at render")
+	}
+}
