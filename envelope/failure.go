@@ -181,8 +181,11 @@ func quoted(f *Failure) string {
 	if !f.HasValue {
 		return ""
 	}
-	if s, ok := f.Value.(string); ok {
-		return strconv.Quote(s)
+	switch v := f.Value.(type) {
+	case string:
+		return strconv.Quote(v)
+	case nil:
+		return "null"
 	}
 	return tmpl.Text(f.Value)
 }

@@ -78,7 +78,10 @@ func Render(d *Declaration, failures []Failure, req *Request, ex Examples) (*Res
 		if !ok {
 			return nil, fmt.Errorf("case %d names the example %q, which is not documented", best, c.Example)
 		}
-		resp.Status, resp.MediaType, resp.Body = status, mt, tmpl.DeepCopy(value)
+		// The example's media type is not kept: the answer is negotiated
+		// among the status's media types like any other.
+		_ = mt
+		resp.Status, resp.Body = status, tmpl.DeepCopy(value)
 		answer = nil
 	case c != nil && c.Answer != nil:
 		answer = c.Answer
@@ -100,7 +103,7 @@ func Render(d *Declaration, failures []Failure, req *Request, ex Examples) (*Res
 			resp.Status = c.Status
 		}
 		for path, t := range c.Set {
-			body, err := tmpl.SetPath(resp.Body, path, func([]int) (any, error) { return t.Render(scope) })
+			body, err := tmpl.SetPath(resp.Body, path, func(any, []int) (any, error) { return t.Render(scope) })
 			if err != nil {
 				return nil, err
 			}

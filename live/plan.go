@@ -19,10 +19,12 @@
 //	      members.#.id: "{{seq('member')}}"        # '#': every element of the array
 //
 // Names in templates: body.<gjson path>, query.<name>, header.<Name>,
-// baseURL, auth.user, index (the array index '#' took). Calls: now(layout?)
+// baseURL, auth.user, index (the array index '#' took), current (the value
+// at the path being set). Calls take names or constants: now(layout?)
 // (a Go time layout; RFC 3339 with milliseconds by default),
 // id(name?) (one value per answer), seq(name?) (a new value each call),
-// random(prefix, n, alphabet?), randomInt(min, max).
+// random(prefix, n, alphabet?), randomInt(min, max), isoDate(value) (a
+// .NET /Date(ms+hhmm)/ as ISO 8601; ISO 8601 as it is).
 package live
 
 import (

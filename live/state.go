@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -78,6 +79,8 @@ type Answer struct {
 	Counter string // the default counter name: the API and operation
 	ids     map[string]int64
 	index   []int
+	at      time.Time // the answer's one "now", taken on first use
+	current any       // the value at the path being set
 }
 
 // Apply renders the entry over body (the example's value, or the request's
@@ -86,15 +89,15 @@ func (e *Entry) Apply(body any, a *Answer) (any, map[string]string, error) {
 	body = tmpl.DeepCopy(body)
 	for _, s := range e.Set {
 		var err error
-		body, err = tmpl.SetPath(body, s.Path, func(idx []int) (any, error) {
-			a.index = idx
+		body, err = tmpl.SetPath(body, s.Path, func(current any, idx []int) (any, error) {
+			a.index, a.current = idx, current
 			return s.T.Render(a)
 		})
 		if err != nil {
 			return nil, nil, fmt.Errorf("set %s: %w", s.Path, err)
 		}
 	}
-	a.index = nil
+	a.index, a.current = nil, nil
 	headers := make(map[string]string, len(e.Headers))
 	for k, t := range e.Headers {
 		v, err := t.RenderString(a)
@@ -114,6 +117,8 @@ func (a *Answer) Lookup(name string) (any, bool) {
 	switch name {
 	case "baseURL":
 		return a.BaseURL, true
+	case "current":
+		return a.current, a.current != nil
 	case "auth.user":
 		return a.User, a.User != ""
 	case "index":
@@ -148,7 +153,10 @@ func (a *Answer) Call(fn string, args []any) (any, bool, error) {
 	}
 	switch fn {
 	case "now":
-		return a.State.Now().UTC().Format(str(0, "2006-01-02T15:04:05.000Z07:00")), true, nil
+		if a.at.IsZero() {
+			a.at = a.State.Now().UTC()
+		}
+		return a.at.Format(str(0, "2006-01-02T15:04:05.000Z07:00")), true, nil
 	case "seq":
 		return json.Number(strconv.FormatInt(a.State.next(str(0, a.Counter)), 10)), true, nil
 	case "id":
@@ -170,6 +178,8 @@ func (a *Answer) Call(fn string, args []any) (any, bool, error) {
 			return nil, false, fmt.Errorf("random: empty alphabet")
 		}
 		return a.State.random(str(0, ""), int(n), alphabet), true, nil
+	case "isoDate":
+		return isoDate(args)
 	case "randomInt":
 		lo, err1 := num(0, 1)
 		hi, err2 := num(1, 1<<31-1)
@@ -179,4 +189,39 @@ func (a *Answer) Call(fn string, args []any) (any, bool, error) {
 		return json.Number(strconv.FormatInt(a.State.randomInt(lo, hi), 10)), true, nil
 	}
 	return nil, false, fmt.Errorf("unknown function %s()", fn)
+}
+
+// msDate is Microsoft's JSON date: /Date(milliseconds[+-hhmm])/.
+var msDate = regexp.MustCompile(`^/Date\((-?[0-9]+)([+-][0-9]{4})?\)/$`)
+
+// isoDate writes a date the way .NET answers: ISO 8601 with seven
+// fractional digits. It reads ISO 8601 (returned as it is) and Microsoft's
+// /Date(...)/ form; anything else is undefined.
+func isoDate(args []any) (any, bool, error) {
+	if len(args) == 0 {
+		return nil, false, nil
+	}
+	s, ok := args[0].(string)
+	if !ok {
+		return nil, false, nil
+	}
+	m := msDate.FindStringSubmatch(s)
+	if m == nil {
+		return s, true, nil
+	}
+	ms, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil {
+		return nil, false, nil
+	}
+	zone := time.UTC
+	if m[2] != "" {
+		h, _ := strconv.Atoi(m[2][1:3])
+		mi, _ := strconv.Atoi(m[2][3:5])
+		off := h*3600 + mi*60
+		if m[2][0] == '-' {
+			off = -off
+		}
+		zone = time.FixedZone("", off)
+	}
+	return time.UnixMilli(ms).In(zone).Format("2006-01-02T15:04:05.0000000-07:00"), true, nil
 }

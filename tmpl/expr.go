@@ -78,7 +78,7 @@ type expr struct {
 type term struct {
 	name    string // a name with its path, or a function's name
 	call    bool
-	args    []any // constants only
+	args    []term // constants or names
 	literal any
 	isConst bool
 }
@@ -92,7 +92,15 @@ func (e *expr) eval(s Scope) (any, bool, error) {
 		case t.isConst:
 			v, ok = t.literal, true
 		case t.call:
-			v, ok, err = s.Call(t.name, t.args)
+			args := make([]any, len(t.args))
+			for i, a := range t.args {
+				if a.isConst {
+					args[i] = a.literal
+				} else {
+					args[i], _ = s.Lookup(a.name)
+				}
+			}
+			v, ok, err = s.Call(t.name, args)
 		default:
 			v, ok = s.Lookup(t.name)
 		}
@@ -151,14 +159,14 @@ func parseTerm(src string) (term, error) {
 		return t, nil
 	}
 	for _, a := range splitArgs(inner) {
-		c, ok, err := parseConst(strings.TrimSpace(a))
+		arg, err := parseTerm(strings.TrimSpace(a))
 		if err != nil {
 			return term{}, err
 		}
-		if !ok {
-			return term{}, fmt.Errorf("%q: arguments are quoted strings or numbers", src)
+		if arg.call {
+			return term{}, fmt.Errorf("%q: arguments are names, quoted strings or numbers", src)
 		}
-		t.args = append(t.args, c)
+		t.args = append(t.args, arg)
 	}
 	return t, nil
 }

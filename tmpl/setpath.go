@@ -5,20 +5,24 @@ import (
 	"strings"
 )
 
+// Setter computes the new value at a path from the value there now (nil
+// when absent) and the indexes "#" took on the way.
+type Setter func(current any, indexes []int) (any, error)
+
 // SetPath sets a dotted path in a JSON value and returns the value. A
-// numeric token indexes an array; "#" stands for every element of one, and
-// value receives the indexes "#" took. Objects missing on the way are made;
-// a path into something else is left alone.
-func SetPath(v any, path string, value func(indexes []int) (any, error)) (any, error) {
+// numeric token indexes an array; "#" stands for every element of one.
+// Objects missing on the way are made; a path into something else is left
+// alone.
+func SetPath(v any, path string, value Setter) (any, error) {
 	if path == "" {
-		return value(nil)
+		return value(v, nil)
 	}
 	return setTokens(v, strings.Split(path, "."), nil, value)
 }
 
-func setTokens(v any, toks []string, idx []int, value func([]int) (any, error)) (any, error) {
+func setTokens(v any, toks []string, idx []int, value Setter) (any, error) {
 	if len(toks) == 0 {
-		return value(idx)
+		return value(v, idx)
 	}
 	tok, rest := toks[0], toks[1:]
 	if arr, ok := v.([]any); ok {

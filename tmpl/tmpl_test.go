@@ -55,6 +55,7 @@ func TestRender(t *testing.T) {
 		{"constant", `"{{'lit' }}"`, `"lit"`},
 		{"literals", `["{{missing ?? false}}","{{missing ?? true}}","{{missing ?? null}}"]`, `[false,true,null]`},
 		{"string filter", `"{{code | string}}"`, `"10004"`},
+		{"name argument", `"{{upper(body.GroupId)}}"`, `"UP:G1"`},
 		{"string filter after coalesce", `"{{missing ?? code | string}}"`, `"10004"`},
 		{"each", `{"Errors":{"$each":{"PropertyName":"{{field}}","AttemptedValue":"{{value}}"}}}`,
 			`{"Errors":[{"PropertyName":"Name","AttemptedValue":null},{"PropertyName":"Users[0]","AttemptedValue":"x"},{"PropertyName":"Name","AttemptedValue":"abc"}]}`},
@@ -92,7 +93,7 @@ func TestRender(t *testing.T) {
 }
 
 func TestCompileErrors(t *testing.T) {
-	for _, bad := range []any{"{{", "{{ }}", "{{a b}}", "{{f('x'}}", "{{f(x)}}", map[string]any{"$nope": 1}, "{{'x}}", "{{a | upper}}"} {
+	for _, bad := range []any{"{{", "{{ }}", "{{a b}}", "{{f('x'}}", "{{f(g())}}", map[string]any{"$nope": 1}, "{{'x}}", "{{a | upper}}"} {
 		if _, err := Compile(bad); err == nil {
 			t.Errorf("Compile(%v) should fail", bad)
 		}
