@@ -60,7 +60,7 @@ func (j *Journal) record(ex *exchange, ans *answer, took time.Duration) *Entry {
 		Time:            time.Now().UTC(),
 		Method:          ex.r.Method,
 		Path:            ex.r.URL.Path,
-		URL:             ex.r.URL.RequestURI(),
+		URL:             redactQuery(ex),
 		RequestHeaders:  redact(ex.r.Header),
 		RequestBody:     clip(ex.body),
 		Status:          ans.status,
@@ -111,6 +111,28 @@ func (j *Journal) Reset() {
 	defer j.mu.Unlock()
 	clear(j.entries)
 	j.next, j.full = 0, false
+}
+
+// redactQuery hides the values of query parameters that carry credentials
+// (apiKey security schemes in the query, such as Tencent's usersig).
+func redactQuery(ex *exchange) string {
+	if ex.rt == nil || ex.r.URL.RawQuery == "" {
+		return ex.r.URL.RequestURI()
+	}
+	q := ex.r.URL.Query()
+	changed := false
+	for _, req := range ex.rt.op.Security {
+		for _, sch := range req {
+			if sch.Type == "apiKey" && sch.In == "query" && q.Has(sch.Param) {
+				q.Set(sch.Param, "[redacted]")
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		return ex.r.URL.RequestURI()
+	}
+	return ex.r.URL.Path + "?" + q.Encode()
 }
 
 func clip(b []byte) string {

@@ -269,6 +269,9 @@ func TestJournalIsBoundedAndRecordsFailures(t *testing.T) {
 		last.ResponseBody != `{"ActionStatus":"FAIL","ErrorCode":10004,"ErrorInfo":"Name is required"}` {
 		t.Errorf("last entry: %+v", last)
 	}
+	if !strings.Contains(last.URL, "usersig=%5Bredacted%5D") || strings.Contains(last.URL, "xxx") {
+		t.Errorf("the journal keeps credentials from the query: %s", last.URL)
+	}
 	if !got.Requests[0].Valid || got.Requests[0].RequestBody != `{"Type":"Public","Name":"g2"}` {
 		t.Errorf("first entry: %+v", got.Requests[0])
 	}
