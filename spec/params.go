@@ -18,6 +18,7 @@ type Parameter struct {
 	Schema   *jsonschema.Schema // nil when the parameter has none
 	Types    []string           // the schema's JSON types, for converting text
 	Array    bool
+	Sample   string // a valid value as text: the example, default, first enum value or minimum
 }
 
 // SecurityScheme is one scheme of a security requirement.
@@ -55,6 +56,7 @@ func (o *Operation) collectParameters(item map[string]any) []Problem {
 					problems = append(problems, d.problem(ptr+"/schema", "schema does not compile: %v", err))
 				}
 				if merged, err := schemanode.Merged(sn, d.ResolveSchema); err == nil {
+					param.Sample = sample(node, merged)
 					param.Types = schemanode.Types(merged)
 					param.Array = slices.Contains(param.Types, "array")
 					if items, ok := merged["items"].(map[string]any); ok && param.Array {
@@ -165,4 +167,29 @@ func (o *Operation) Statuses() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// sample is a valid value of a parameter as text.
+func sample(param, schema map[string]any) string {
+	if v, ok := param["example"]; ok {
+		return fmt.Sprint(v)
+	}
+	for _, k := range []string{"default", "const"} {
+		if v, ok := schema[k]; ok {
+			return fmt.Sprint(v)
+		}
+	}
+	if enum, ok := schema["enum"].([]any); ok && len(enum) > 0 {
+		return fmt.Sprint(enum[0])
+	}
+	if v, ok := schema["minimum"]; ok {
+		return fmt.Sprint(v)
+	}
+	switch t := schemanode.Types(schema); {
+	case slices.Contains(t, "integer"), slices.Contains(t, "number"):
+		return "1"
+	case slices.Contains(t, "boolean"):
+		return "true"
+	}
+	return "x"
 }

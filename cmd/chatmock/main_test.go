@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -40,7 +41,9 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"serve", "--max-body", "lots"}, exitUsage, "", "--max-body"},
 		{[]string{"serve", "--log-format", "xml"}, exitUsage, "", "--log-format must be text or json"},
 		{[]string{"serve", "--addr", "256.0.0.1:99999"}, exitProblems, "", "listen"},
-		{[]string{"test"}, exitProblems, "", "not yet"},
+		{[]string{"test"}, exitUsage, "", "--target is required"},
+		{[]string{"test", "--target", "ftp://x"}, exitUsage, "", "is not an http(s) URL"},
+		{[]string{"test", "--target", "http://127.0.0.1:9"}, exitProblems, "", "not yet"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -142,4 +145,28 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// --dry-run lists the cases and sends no request.
+func TestTestDryRunSendsNothing(t *testing.T) {
+	var mu sync.Mutex
+	hits := 0
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits++
+		mu.Unlock()
+	}))
+	defer target.Close()
+	code, stdout, stderr := runCLI("test", "--target", target.URL, "--dry-run", "--api", "tencent", "--tencent-usersig", "TOPSECRET")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.HasSuffix(stdout, "8 cases, none sent (--dry-run)\n") || strings.Contains(stdout, "TOPSECRET") {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if hits != 0 {
+		t.Errorf("--dry-run sent %d requests", hits)
+	}
 }

@@ -1,0 +1,194 @@
+// Package contracts derives contract cases from the documents and checks a
+// real implementation against them.
+//
+// A case is a request to send and what the documents say must come back.
+// Cases are derived from the documents, never listed by hand per API: for
+// now, every documented request example, expecting a documented success.
+package contracts
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/chatmock/chatmock/spec"
+)
+
+// Case is one request and the answer the documents allow.
+type Case struct {
+	ID        string // api/operationId/kind/name, stable across runs
+	API       string
+	Operation string
+	Tags      []string
+	Method    string
+	Path      string
+	Query     url.Values
+	Header    map[string]string
+	Body      []byte
+	Expect    []string // the documented statuses the answer may have
+}
+
+// Credentials fill in what an operation's security asks for.
+type Credentials struct {
+	// Query holds apiKey values by parameter name (Tencent's sdkappid,
+	// identifier, usersig).
+	Query map[string]string
+	// Bearer is a token for http bearer, oauth2 and openIdConnect schemes.
+	Bearer string
+	// Basic is "user:password" for http basic schemes.
+	Basic string
+}
+
+// Derive lists the positive cases of every operation: one per documented
+// request example of a media type the body can be sent as.
+func Derive(set *spec.Set, creds Credentials) ([]*Case, error) {
+	var out []*Case
+	for _, op := range set.Operations() {
+		success := successStatuses(op)
+		for _, m := range op.RequestBody {
+			for _, e := range m.Examples {
+				body, err := exampleBody(op, m, e)
+				if err != nil {
+					return nil, fmt.Errorf("%s %s: %w", op.ID, e.Pointer, err)
+				}
+				c := &Case{
+					ID:        strings.Join([]string{op.Doc.API, op.ID, "positive", m.Type, exampleName(e)}, "/"),
+					API:       op.Doc.API,
+					Operation: op.ID,
+					Tags:      []string{"positive"},
+					Method:    op.Method,
+					Path:      op.Path,
+					Query:     url.Values{},
+					Header:    map[string]string{"Content-Type": m.Type},
+					Body:      body,
+					Expect:    success,
+				}
+				authorize(c, op, creds)
+				addRequiredParameters(c, op)
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+func exampleName(e *spec.Example) string {
+	if e.Name == "" {
+		return "example"
+	}
+	return e.Name
+}
+
+// exampleBody is the example as the bytes to send: an externalValue file
+// as it is, an inline value encoded for the media type.
+func exampleBody(op *spec.Operation, m *spec.Media, e *spec.Example) ([]byte, error) {
+	if !e.HasValue {
+		return op.Doc.ReadExternal(e.External)
+	}
+	switch m.Kind {
+	case spec.KindJSON:
+		return json.Marshal(e.Value)
+	case spec.KindForm:
+		return []byte(formEncode(e.Value)), nil
+	case spec.KindOther:
+		if s, ok := e.Value.(string); ok {
+			return []byte(s), nil
+		}
+	}
+	return nil, fmt.Errorf("an inline %s example cannot be sent", m.Type)
+}
+
+// formEncode writes a JSON value as bracket-keyed form fields, in key order.
+func formEncode(v any) string {
+	var parts []string
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				key := k
+				if prefix != "" {
+					key = prefix + "[" + k + "]"
+				}
+				walk(key, x[k])
+			}
+		case []any:
+			for i, e := range x {
+				walk(fmt.Sprintf("%s[%d]", prefix, i), e)
+			}
+		case nil:
+			parts = append(parts, url.QueryEscape(prefix)+"=")
+		default:
+			var s string
+			if str, ok := x.(string); ok {
+				s = str
+			} else {
+				b, _ := json.Marshal(x)
+				s = string(b)
+			}
+			parts = append(parts, url.QueryEscape(prefix)+"="+url.QueryEscape(s))
+		}
+	}
+	walk("", v)
+	return strings.Join(parts, "&")
+}
+
+// authorize adds the credentials of the operation's first security
+// requirement.
+func authorize(c *Case, op *spec.Operation, creds Credentials) {
+	if len(op.Security) == 0 {
+		return
+	}
+	for _, sch := range op.Security[0] {
+		switch {
+		case sch.Type == "apiKey" && sch.In == "query":
+			c.Query.Set(sch.Param, creds.Query[sch.Param])
+		case sch.Type == "apiKey" && sch.In == "header":
+			c.Header[sch.Param] = creds.Query[sch.Param]
+		case sch.Type == "http" && sch.Scheme == "basic":
+			c.Header["Authorization"] = "Basic " + basic(creds.Basic)
+		default:
+			c.Header["Authorization"] = "Bearer " + creds.Bearer
+		}
+	}
+	if len(op.Security) > 1 && creds.Bearer != "" { // prefer a bearer alternative when one is given
+		for _, req := range op.Security {
+			if len(req) == 1 && req[0].Type == "http" && req[0].Scheme == "bearer" {
+				c.Header["Authorization"] = "Bearer " + creds.Bearer
+			}
+		}
+	}
+}
+
+// addRequiredParameters gives each required query parameter a value: its
+// documented example, or the first enum value, or the schema's minimum.
+func addRequiredParameters(c *Case, op *spec.Operation) {
+	for _, p := range op.Parameters {
+		if !p.Required || p.In != "query" || c.Query.Has(p.Name) {
+			continue
+		}
+		c.Query.Set(p.Name, p.Sample)
+	}
+}
+
+func successStatuses(op *spec.Operation) []string {
+	var out []string
+	for _, s := range op.Statuses() {
+		if strings.HasPrefix(s, "2") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func basic(userPassword string) string {
+	return base64.StdEncoding.EncodeToString([]byte(userPassword))
+}
