@@ -38,12 +38,13 @@ func TestPositiveCasesPassAgainstTheMock(t *testing.T) {
 	if len(cases) != examples || examples < 16 {
 		t.Fatalf("%d cases for %d request examples", len(cases), examples)
 	}
-	mock, err := mockserver.New(set, mockserver.WithSeed(1))
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range cases {
 		t.Run(c.ID, func(t *testing.T) {
+			// A fresh mock per case: two examples may create the same custom ID.
+			mock, err := mockserver.New(set, mockserver.WithSeed(1))
+			if err != nil {
+				t.Fatal(err)
+			}
 			u := c.Path
 			if len(c.Query) > 0 {
 				u += "?" + c.Query.Encode()

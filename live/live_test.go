@@ -94,7 +94,7 @@ func TestRandomIsSeeded(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{`{"x-chatmock-response":[{"set":{}}]}`, "an entry names an example"},
-		{`{"x-chatmock-response":[{"example":"a","base":"other"}]}`, "base: want example or request"},
+		{`{"x-chatmock-response":[{"example":"a","base":"other"}]}`, "base: want example, request or record"},
 		{`{"x-chatmock-response":[{"example":"a","when":[{"cookie":"x"}]}]}`, "a condition names body, query or header"},
 		{`{"x-chatmock-response":[{"example":"a","set":{"x":"{{"}}]}`, "set x:"},
 		{`{"x-chatmock-response":[{"example":"a","colour":1}]}`, `unknown field "colour"`},

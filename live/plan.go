@@ -19,8 +19,9 @@
 //	      members.#.id: "{{seq('member')}}"        # '#': every element of the array
 //
 // Names in templates: body.<gjson path>, query.<name>, header.<Name>,
-// baseURL, auth.user, index (the array index '#' took), current (the value
-// at the path being set). Calls take names or constants: now(layout?)
+// path.<name>, baseURL, auth.user, index (the array index '#' took),
+// current (the value at the path being set), and from the store (see
+// StoreKey) record.<gjson path>, key, found, count and answer.<gjson path>. Calls take names or constants: now(layout?)
 // (a Go time layout; RFC 3339 with milliseconds by default),
 // id(name?) (one value per answer), seq(name?) (a new value each call),
 // random(prefix, n, alphabet?), randomInt(min, max), isoDate(value) (a
@@ -48,8 +49,8 @@ type Plan struct {
 type Entry struct {
 	When    []Cond
 	Example string
-	Status  int  // 0: the example's own
-	Base    bool // start from the request body instead of the example's value
+	Status  int    // 0: the example's own
+	Base    string // "request" or "record" (record.answer): where the body starts instead of the example's value
 	Set     []Setter
 	Headers map[string]*tmpl.Template
 }
@@ -112,12 +113,12 @@ func compileEntry(r rawEntry) (*Entry, error) {
 	e := &Entry{Example: r.Example, Status: r.Status, Headers: map[string]*tmpl.Template{}}
 	switch r.Base {
 	case "", "example":
-	case "request":
-		e.Base = true
+	case "request", "record":
+		e.Base = r.Base
 	default:
-		return nil, fmt.Errorf("base: want example or request, got %q", r.Base)
+		return nil, fmt.Errorf("base: want example, request or record, got %q", r.Base)
 	}
-	if e.Example == "" && !e.Base {
+	if e.Example == "" && e.Base == "" {
 		return nil, fmt.Errorf("an entry names an example (or base: request)")
 	}
 	for _, w := range r.When {

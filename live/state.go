@@ -10,7 +10,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chatmock/chatmock/store"
 	"github.com/chatmock/chatmock/tmpl"
+	"github.com/tidwall/gjson"
 )
 
 // State is what generated values draw on: counters and a random source,
@@ -81,6 +83,13 @@ type Answer struct {
 	index   []int
 	at      time.Time // the answer's one "now", taken on first use
 	current any       // the value at the path being set
+
+	// What the store gave the answer: one record (record.*), or items
+	// that $each, $group and $join repeat over (key, found, record.*).
+	Record *store.Record
+	List   []Item
+	// Body is the answer once rendered, for store templates (answer.*).
+	Body any
 }
 
 // Apply renders the entry over body (the example's value, or the request's
@@ -109,8 +118,14 @@ func (e *Entry) Apply(body any, a *Answer) (any, map[string]string, error) {
 	return body, headers, nil
 }
 
-// Items: answers do not repeat over failures.
-func (a *Answer) Items() []tmpl.Scope { return nil }
+// Items are the store items the answer lists.
+func (a *Answer) Items() []tmpl.Scope {
+	out := make([]tmpl.Scope, len(a.List))
+	for i, it := range a.List {
+		out[i] = &itemScope{a: a, item: it}
+	}
+	return out
+}
 
 // Lookup resolves names.
 func (a *Answer) Lookup(name string) (any, bool) {
@@ -126,11 +141,26 @@ func (a *Answer) Lookup(name string) (any, bool) {
 			return nil, false
 		}
 		return json.Number(strconv.Itoa(a.index[len(a.index)-1])), true
+	case "count":
+		return json.Number(strconv.Itoa(len(a.List))), true
+	}
+	if rest, ok := strings.CutPrefix(name, "record"); ok && (rest == "" || rest[0] == '.') {
+		if a.Record == nil {
+			return nil, false
+		}
+		return recordValue(a.Record, strings.TrimPrefix(rest, "."))
 	}
 	src, path, _ := strings.Cut(name, ".")
 	switch src {
-	case "body", "query", "header":
+	case "body", "query", "header", "path":
 		return a.Request.Get(src, path)
+	case "answer":
+		b, err := json.Marshal(a.Body)
+		if err != nil {
+			return nil, false
+		}
+		r := gjson.GetBytes(b, path)
+		return GJSONValue(r), r.Exists()
 	}
 	return nil, false
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/live"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/gorilla/mux"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -212,6 +213,9 @@ func (ex *exchange) Get(source, path string) (any, bool) {
 	case "header":
 		v := ex.r.Header.Get(path)
 		return v, v != ""
+	case "path":
+		v, ok := mux.Vars(ex.r)[path]
+		return v, ok
 	case "body":
 		if !ex.hasValue {
 			return nil, false
@@ -223,29 +227,7 @@ func (ex *exchange) Get(source, path string) (any, bool) {
 		if !r.Exists() {
 			return nil, false
 		}
-		return gjsonValue(r), true
+		return live.GJSONValue(r), true
 	}
 	return nil, false
-}
-
-func gjsonValue(r gjson.Result) any {
-	switch r.Type {
-	case gjson.Null:
-		return nil
-	case gjson.False:
-		return false
-	case gjson.True:
-		return true
-	case gjson.Number:
-		return json.Number(r.Raw)
-	case gjson.String:
-		return r.String()
-	}
-	var v any
-	dec := json.NewDecoder(strings.NewReader(r.Raw))
-	dec.UseNumber()
-	if dec.Decode(&v) != nil {
-		return r.Raw
-	}
-	return v
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/fixtures"
+	"github.com/chatmock/chatmock/rules"
 	"github.com/chatmock/chatmock/spec"
 )
 
@@ -29,14 +30,19 @@ var fixedNow = time.Date(2026, 1, 2, 3, 4, 5, 123456789, time.UTC)
 // goldenHeaders are the response headers a golden file records.
 var goldenHeaders = []string{"Allow", "Content-Type", "Location"}
 
-// newTestServer is a mock on the bundled documents, seeded, on a fixed clock.
+// newTestServer is a mock on the bundled documents and rules, seeded, on a
+// fixed clock.
 func newTestServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	set, err := spec.Load(context.Background(), spec.Bundled())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(set, append([]Option{WithSeed(1), WithClock(func() time.Time { return fixedNow })}, opts...)...)
+	rs, err := rules.Load(rules.Bundled())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(set, append([]Option{WithSeed(1), WithClock(func() time.Time { return fixedNow }), WithRules(rs)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,7 @@ type Entry struct {
 	ResponseHeaders map[string][]string `json:"responseHeaders"`
 	ResponseBody    string              `json:"responseBody"`
 	Valid           bool                `json:"valid"`
+	Rule            string              `json:"rule,omitempty"`
 	Failures        []FailureView       `json:"failures"`
 	Took            time.Duration       `json:"tookNs"`
 }
@@ -67,6 +68,7 @@ func (j *Journal) record(ex *exchange, ans *answer, took time.Duration) *Entry {
 		ResponseHeaders: map[string][]string{},
 		ResponseBody:    clip(ans.body),
 		Valid:           len(ex.failures) == 0,
+		Rule:            ex.rule,
 		Failures:        []FailureView{},
 		Took:            took,
 	}

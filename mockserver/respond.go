@@ -39,15 +39,21 @@ func (rt *route) respond(ex *exchange) *answer {
 			return rt.answerWith(ex, status, "", nil, dynamic)
 		}
 	}
+	return rt.stateful(ex, dynamic)
+}
+
+// documented renders the answer of a valid request that no rule refused:
+// the live plan's first matching entry, else the first success example.
+func (rt *route) documented(ex *exchange, dynamic bool, la *live.Answer) (*rendered, error) {
 	if rt.op.Live != nil {
 		if entry := rt.op.Live.Choose(ex); entry != nil {
-			return rt.answerWith(ex, rt.statusOf(entry), entry.Example, entry, dynamic)
+			return rt.render(ex, rt.statusOf(entry), entry.Example, entry, dynamic, la)
 		}
 	}
 	if rt.success == "" {
-		return plainAnswer(&envelope.Response{Status: http.StatusNoContent})
+		return &rendered{status: http.StatusNoContent, headers: map[string]string{}}, nil
 	}
-	return rt.answerWith(ex, rt.success, "", nil, dynamic)
+	return rt.render(ex, rt.success, "", nil, dynamic, la)
 }
 
 func (rt *route) statusOf(e *live.Entry) string {
@@ -77,10 +83,33 @@ func (rt *route) statusFor(code string) (string, bool) {
 	return "", false
 }
 
-// answerWith renders a documented response: its media type negotiated, its
-// body the named example (or the first), made live by entry, or generated
-// from the schema when dynamic.
+// rendered is an answer before it is encoded.
+type rendered struct {
+	status  int
+	media   *spec.Media // nil: no body
+	value   any
+	headers map[string]string
+}
+
+// answerWith renders and encodes a documented response.
 func (rt *route) answerWith(ex *exchange, status, example string, entry *live.Entry, dynamic bool) *answer {
+	r, err := rt.render(ex, status, example, entry, dynamic, rt.liveAnswer(ex))
+	if err != nil {
+		return internalError(err)
+	}
+	return r.encode()
+}
+
+// liveAnswer is the scope an answer's templates are rendered in.
+func (rt *route) liveAnswer(ex *exchange) *live.Answer {
+	return &live.Answer{State: rt.s.state, Request: ex, BaseURL: baseURL(ex.r), User: ex.user,
+		Counter: rt.op.Doc.API + "." + rt.op.ID}
+}
+
+// render builds a documented response: its media type negotiated, its body
+// the named example (or the first), made live by entry, or generated from
+// the schema when dynamic.
+func (rt *route) render(ex *exchange, status, example string, entry *live.Entry, dynamic bool, la *live.Answer) (*rendered, error) {
 	media := rt.pick(ex, status, example)
 	var value any
 	var err error
@@ -88,31 +117,34 @@ func (rt *route) answerWith(ex *exchange, status, example string, entry *live.En
 	case media == nil:
 	case dynamic:
 		value, err = rt.generate(media)
-	case entry != nil && entry.Base:
+	case entry != nil && entry.Base == "request":
 		value = ex.value
+	case entry != nil && entry.Base == "record":
+		value, _ = la.Lookup("record.answer")
 	default:
 		value, err = rt.exampleValue(media, status, example)
 	}
 	if err != nil {
-		return internalError(err)
+		return nil, err
 	}
 	headers := map[string]string{}
 	if entry != nil {
-		la := &live.Answer{State: rt.s.state, Request: ex, BaseURL: baseURL(ex.r), User: ex.user,
-			Counter: rt.op.Doc.API + "." + rt.op.ID}
 		if value, headers, err = entry.Apply(value, la); err != nil {
-			return internalError(err)
+			return nil, err
 		}
 	}
-	code := statusCode(status)
-	if media == nil {
-		return &answer{status: code, headers: headers}
+	return &rendered{status: statusCode(status), media: media, value: value, headers: headers}, nil
+}
+
+func (r *rendered) encode() *answer {
+	if r.media == nil {
+		return &answer{status: r.status, headers: r.headers}
 	}
-	ans, err := encode(media, code, value)
+	ans, err := encode(r.media, r.status, r.value)
 	if err != nil {
 		return internalError(err)
 	}
-	for k, v := range headers {
+	for k, v := range r.headers {
 		ans.headers[k] = v
 	}
 	return ans

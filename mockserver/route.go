@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/rules"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/gorilla/mux"
 )
@@ -18,10 +19,19 @@ type route struct {
 	decl    *envelope.Declaration
 	matcher *mux.Route // matches the operation's path with any method
 	success string     // the lowest documented 2xx status
+	rules   []*rules.Rule
+	edition map[string]any // the limits of the API's chosen edition
 }
 
 func newRoute(s *Server, op *spec.Operation) (*route, error) {
-	rt := &route{s: s, op: op, decl: op.Doc.Errors}
+	rt := &route{s: s, op: op, decl: op.Doc.Errors, rules: s.opts.rules.For(op.Doc.API, op.ID)}
+	if name, ok := s.opts.editions[op.Doc.API]; ok {
+		ed, err := s.opts.rules.Edition(op.Doc.API, name)
+		if err != nil {
+			return nil, err
+		}
+		rt.edition = ed
+	}
 	rt.matcher = mux.NewRouter().UseEncodedPath().Path(op.Path)
 	for _, st := range op.Statuses() {
 		if strings.HasPrefix(st, "2") {

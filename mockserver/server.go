@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/live"
+	"github.com/chatmock/chatmock/rules"
 	"github.com/chatmock/chatmock/spec"
+	"github.com/chatmock/chatmock/store"
 	"github.com/gorilla/mux"
 )
 
@@ -24,6 +26,8 @@ type Server struct {
 	set     *spec.Set
 	opts    options
 	state   *live.State
+	store   *store.Store
+	rules   *rules.Set
 	journal *Journal
 	routes  []*route
 	handler http.Handler
@@ -37,6 +41,9 @@ type options struct {
 	seed        uint64
 	seeded      bool
 	now         func() time.Time
+	store       *store.Store
+	rules       *rules.Set
+	editions    map[string]string
 }
 
 // Option configures a Server.
@@ -65,6 +72,26 @@ func WithSeed(seed uint64) Option {
 	return func(o *options) { o.seed, o.seeded = seed, true }
 }
 
+// WithStore keeps what the APIs create in st (by default a new store of
+// DefaultMaxResources records per API).
+func WithStore(st *store.Store) Option { return func(o *options) { o.store = st } }
+
+// WithRules applies business rules (none by default).
+func WithRules(rs *rules.Set) Option { return func(o *options) { o.rules = rs } }
+
+// WithEdition picks the named edition of an API's rules (its quotas).
+func WithEdition(api, name string) Option {
+	return func(o *options) {
+		if o.editions == nil {
+			o.editions = map[string]string{}
+		}
+		o.editions[api] = name
+	}
+}
+
+// DefaultMaxResources is the store's bound per API.
+const DefaultMaxResources = 100_000
+
 // WithClock sets the clock that timestamps come from.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
@@ -81,10 +108,21 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if o.store == nil {
+		o.store = store.New(DefaultMaxResources)
+	}
+	if o.rules == nil {
+		o.rules = &rules.Set{}
+	}
+	if err := o.rules.Verify(set); err != nil {
+		return nil, err
+	}
 	s := &Server{
 		set:     set,
 		opts:    o,
 		state:   live.NewState(o.seed, o.seeded, o.now),
+		store:   o.store,
+		rules:   o.rules,
 		journal: NewJournal(o.journalSize),
 	}
 	r := mux.NewRouter()
@@ -110,6 +148,9 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 // Handler is the mock as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
+// Store is what the APIs created.
+func (s *Server) Store() *store.Store { return s.store }
+
 // Journal is the record of recent exchanges.
 func (s *Server) Journal() *Journal { return s.journal }
 
@@ -122,6 +163,7 @@ func (s *Server) log(ctx context.Context, e *Entry) {
 		slog.String("operation", e.Operation),
 		slog.Int("status", e.Status),
 		slog.Int("failures", len(e.Failures)),
+		slog.String("rule", e.Rule),
 		slog.Duration("took", e.Took),
 	)
 }

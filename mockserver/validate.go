@@ -16,18 +16,18 @@ import (
 
 // exchange is one request on its way through the mock.
 type exchange struct {
-	rt        *route
-	r         *http.Request
-	body      []byte
-	media     *spec.Media // the request body's media type, once known
-	value     any         // the decoded body
-	hasValue  bool
-	failures  []envelope.Failure
-	user      string // from Basic credentials
-	accept    string
-	bodyJSON  []byte // the body as JSON, for gjson paths; made on first use
-	prefer    map[string]string
-	requestID int64
+	rt       *route
+	r        *http.Request
+	body     []byte
+	media    *spec.Media // the request body's media type, once known
+	value    any         // the decoded body
+	hasValue bool
+	failures []envelope.Failure
+	user     string // from Basic credentials
+	accept   string
+	bodyJSON []byte // the body as JSON, for gjson paths; made on first use
+	prefer   map[string]string
+	rule     string // the business rule that answered, if one did
 }
 
 func newExchange(rt *route, r *http.Request) *exchange {

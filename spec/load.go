@@ -154,6 +154,9 @@ func (d *Document) collectOperations() []Problem {
 			if op.Live, err = live.Parse(raw, op.Pointer); err != nil {
 				problems = append(problems, d.problem(op.Pointer+"/"+live.Key, "%v", err))
 			}
+			if op.Store, err = live.ParseStore(raw, op.Pointer); err != nil {
+				problems = append(problems, d.problem(op.Pointer+"/"+live.StoreKey, "%v", err))
+			}
 			d.Operations = append(d.Operations, op)
 		}
 	}

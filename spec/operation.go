@@ -24,7 +24,8 @@ type Operation struct {
 	Pointer string // JSON pointer of the operation object
 	Raw     map[string]any
 
-	Live         *live.Plan // x-chatmock-response; nil: the first documented success example
+	Live         *live.Plan      // x-chatmock-response; nil: the first documented success example
+	Store        *live.StorePlan // x-chatmock-store; nil: the operation leaves the store alone
 	Parameters   []*Parameter
 	Security     [][]SecurityScheme  // alternatives, each a set that must all hold; none: open
 	RequestBody  []*Media            // in media type order

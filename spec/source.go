@@ -45,37 +45,39 @@ func Bundled() []Source {
 // whose *.yaml, *.yml and *.json files are taken (sub-folders too), in name
 // order.
 func FromPaths(paths []string) ([]Source, error) {
+	return Files("spec", paths, ".yaml", ".yml", ".json")
+}
+
+// Files returns the files at the given paths: each a file, or a folder
+// whose files with one of the extensions are taken (sub-folders too), in
+// name order. what names the kind of file in errors ("spec", "rules").
+func Files(what string, paths []string, exts ...string) ([]Source, error) {
 	var out []Source
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, fmt.Errorf("spec %s: %w", p, err)
+			return nil, fmt.Errorf("%s %s: %w", what, p, err)
 		}
-		if !info.IsDir() {
-			src, err := fileSource(p)
+		files := []string{p}
+		if info.IsDir() {
+			files = nil
+			err = filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if !d.IsDir() && slices.Contains(exts, strings.ToLower(filepath.Ext(f))) {
+					files = append(files, f)
+				}
+				return nil
+			})
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("%s %s: %w", what, p, err)
 			}
-			out = append(out, src)
-			continue
-		}
-		var files []string
-		err = filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
+			if len(files) == 0 {
+				return nil, fmt.Errorf("%s %s: no %s files in the folder", what, p, strings.Join(exts, ", "))
 			}
-			if !d.IsDir() && slices.Contains([]string{".yaml", ".yml", ".json"}, strings.ToLower(filepath.Ext(f))) {
-				files = append(files, f)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("spec %s: %w", p, err)
+			slices.Sort(files)
 		}
-		if len(files) == 0 {
-			return nil, fmt.Errorf("spec %s: no .yaml, .yml or .json files in the folder", p)
-		}
-		slices.Sort(files)
 		for _, f := range files {
 			src, err := fileSource(f)
 			if err != nil {

@@ -16,6 +16,8 @@
 //	{"$each": T}                            an array, T rendered per item
 //	{"$group": {"key": K, "value": V}}      an object: key K → array of V
 //	{"$join": {"item": T, "sep": ", "}}     a string: T per item, joined
+//	{"$if": "{{found}}", "then": T, "else": E}   T when the value is set and
+//	                                         not false, "" or 0; else E (null if absent)
 package tmpl
 
 import (
@@ -112,10 +114,13 @@ func compileObject(x map[string]any) (node, error) {
 			}
 		}
 	}
+	if c, ok := x["$if"]; ok {
+		return compileIf(c, x)
+	}
 	out := make(objectNode, len(x))
 	for k, v := range x {
 		if strings.HasPrefix(k, "$") {
-			return nil, fmt.Errorf("%s: unknown directive (want $each, $group or $join, alone in their object)", k)
+			return nil, fmt.Errorf("%s: unknown directive (want $each, $group or $join alone in their object, or $if with then and else)", k)
 		}
 		n, err := compileNode(v)
 		if err != nil {
@@ -147,6 +152,41 @@ func compileRepeat(directive string, v any) (node, error) {
 		return joinNode{a, b}, nil
 	}
 	return groupNode{a, b}, nil
+}
+
+func compileIf(c any, x map[string]any) (node, error) {
+	for k := range x {
+		if k != "$if" && k != "then" && k != "else" {
+			return nil, fmt.Errorf("$if: unexpected key %q (want then and else)", k)
+		}
+	}
+	cond, err := compileNode(c)
+	if err != nil {
+		return nil, fmt.Errorf("$if: %w", err)
+	}
+	then, err := compileNode(x["then"])
+	if err != nil {
+		return nil, fmt.Errorf("then: %w", err)
+	}
+	els, err := compileNode(x["else"])
+	if err != nil {
+		return nil, fmt.Errorf("else: %w", err)
+	}
+	return ifNode{cond, then, els}, nil
+}
+
+type ifNode struct{ cond, then, els node }
+
+func (n ifNode) render(s Scope) (any, error) {
+	c, err := n.cond.render(s)
+	if err != nil {
+		return nil, err
+	}
+	switch c {
+	case nil, false, "", json.Number("0"):
+		return n.els.render(s)
+	}
+	return n.then.render(s)
 }
 
 type literal struct{ v any }

@@ -61,6 +61,9 @@ func TestRender(t *testing.T) {
 			`{"Errors":[{"PropertyName":"Name","AttemptedValue":null},{"PropertyName":"Users[0]","AttemptedValue":"x"},{"PropertyName":"Name","AttemptedValue":"abc"}]}`},
 		{"group", `{"$group":{"key":"bag.{{field}}","value":"{{message}}"}}`,
 			`{"bag.Name":["is a required field","is too long"],"bag.Users[0]":["is not a valid integer"]}`},
+		{"if then", `{"$if":"{{code}}","then":"yes","else":"no"}`, `"yes"`},
+		{"if else", `{"$if":"{{missing}}","then":"yes","else":"no"}`, `"no"`},
+		{"if without else", `{"a":{"$if":"{{missing}}","then":"yes"}}`, `{"a":null}`},
 		{"join", `{"$join":{"item":"{{field}}: {{message}}","sep":"; "}}`,
 			`"Name: is a required field; Users[0]: is not a valid integer; Name: is too long"`},
 	}
@@ -93,7 +96,7 @@ func TestRender(t *testing.T) {
 }
 
 func TestCompileErrors(t *testing.T) {
-	for _, bad := range []any{"{{", "{{ }}", "{{a b}}", "{{f('x'}}", "{{f(g())}}", map[string]any{"$nope": 1}, "{{'x}}", "{{a | upper}}"} {
+	for _, bad := range []any{"{{", "{{ }}", "{{a b}}", "{{f('x'}}", "{{f(g())}}", map[string]any{"$nope": 1}, map[string]any{"$if": "x", "than": 1}, "{{'x}}", "{{a | upper}}"} {
 		if _, err := Compile(bad); err == nil {
 			t.Errorf("Compile(%v) should fail", bad)
 		}

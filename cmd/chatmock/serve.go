@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/mockserver"
+	"github.com/chatmock/chatmock/rules"
 	"github.com/chatmock/chatmock/spec"
+	"github.com/chatmock/chatmock/store"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -29,6 +31,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	corsOn := fs.Bool("cors", true, "answer CORS preflights and allow any origin")
 	seed := fs.String("seed", "", "a number that makes generated IDs and values repeatable")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	maxResources := fs.Int("max-resources", mockserver.DefaultMaxResources, "records each API may hold; past it the API answers with its quota error")
+	var rulePaths, editions listFlag
+	fs.Var(&rulePaths, "rules", "a rule file, or a folder of them, added to the bundled rules (repeatable)")
+	rulesOnly := fs.Bool("rules-only", false, "use only the --rules files, not the bundled ones")
+	fs.Var(&editions, "edition", "API=NAME: apply the quotas of an API's edition, e.g. tencent=developer (repeatable)")
+	tencentEdition := fs.String("tencent-edition", "", "the same as --edition tencent=NAME (developer, standard, premium)")
+	statePath := fs.String("state", "", "keep the store in this file across restarts")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -60,6 +69,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		opts = append(opts, mockserver.WithSeed(n))
 	}
+	if *maxResources <= 0 {
+		return &usageError{"--max-resources must be positive"}
+	}
+	if *tencentEdition != "" {
+		editions = append(editions, "tencent="+*tencentEdition)
+	}
+	for _, e := range editions {
+		api, name, ok := strings.Cut(e, "=")
+		if !ok || api == "" || name == "" {
+			return &usageError{fmt.Sprintf("--edition %q: want API=NAME", e)}
+		}
+		opts = append(opts, mockserver.WithEdition(api, name))
+	}
 	srcs, err := sources(*specs)
 	if err != nil {
 		return err
@@ -68,9 +90,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	ruleSet, err := loadRules(rulePaths, *rulesOnly)
+	if err != nil {
+		return err
+	}
+	st := store.New(*maxResources)
+	if *statePath != "" {
+		if st, err = store.Load(*statePath, *maxResources); err != nil {
+			return err
+		}
+	}
+	opts = append(opts, mockserver.WithRules(ruleSet), mockserver.WithStore(st))
 	mock, err := mockserver.New(set, opts...)
 	if err != nil {
 		return err
+	}
+	if *statePath != "" {
+		persistCtx, stopPersist := context.WithCancel(context.Background())
+		persister := store.Persist(persistCtx, st, *statePath, 200*time.Millisecond, logger)
+		defer func() {
+			stopPersist()
+			if err := persister.Wait(); err != nil {
+				logger.Error("saving the state failed", "file", *statePath, "err", err)
+			}
+		}()
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -101,6 +144,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return nil
+}
+
+// loadRules reads the bundled rule files and those --rules names.
+func loadRules(paths []string, only bool) (*rules.Set, error) {
+	var srcs []rules.Source
+	if !only {
+		srcs = rules.Bundled()
+	}
+	extra, err := rules.FromPaths(paths)
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	return rules.Load(append(srcs, extra...))
 }
 
 // parseSize reads a byte count with an optional KiB, MiB or GiB suffix.

@@ -1,0 +1,161 @@
+package mockserver
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/live"
+	"github.com/chatmock/chatmock/rules"
+	"github.com/chatmock/chatmock/store"
+	"github.com/chatmock/chatmock/tmpl"
+)
+
+// stateful answers a valid request with its business rules and its store
+// effects, atomically: a rule is checked and a record created under one
+// store transaction, so two creates of the same ID cannot both pass.
+func (rt *route) stateful(ex *exchange, dynamic bool) *answer {
+	if len(rt.rules) == 0 && rt.op.Store == nil {
+		r, err := rt.documented(ex, dynamic, rt.liveAnswer(ex))
+		if err != nil {
+			return internalError(err)
+		}
+		return r.encode()
+	}
+	var ans *answer
+	err := rt.s.store.Update(func(tx *store.Tx) error {
+		view := storeView{tx: tx, api: rt.op.Doc.API}
+		env := &rules.Env{Request: ex, Store: view, Edition: rt.edition}
+		for _, r := range rt.rules {
+			if r.Holds(env) {
+				ex.rule = r.Name
+				ans = rt.effect(ex, env, r.Then)
+				return nil
+			}
+		}
+		ans = rt.withStore(ex, tx, env, dynamic)
+		return nil
+	})
+	if err != nil {
+		return internalError(err)
+	}
+	return ans
+}
+
+// effect answers with a rule's (or the full store's) effect.
+func (rt *route) effect(ex *exchange, env *rules.Env, e *rules.Effect) *answer {
+	resp, err := e.Render(env, rt.examples())
+	if err != nil {
+		return internalError(err)
+	}
+	return rt.fromEnvelope(ex, resp)
+}
+
+// withStore renders the answer and does the operation's store step: reads
+// feed the answer's templates, a create stores the request and the answer.
+func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic bool) *answer {
+	la := rt.liveAnswer(ex)
+	api := rt.op.Doc.API
+	plan := rt.op.Store
+	if plan != nil && plan.Read != nil {
+		if err := read(tx, api, plan.Read, la); err != nil {
+			return internalError(err)
+		}
+	}
+	if plan != nil && plan.List != nil {
+		for _, rec := range tx.List(api, plan.List.Kind) {
+			la.List = append(la.List, live.Item{Key: rec.Key, Record: &rec})
+		}
+	}
+	r, err := rt.documented(ex, dynamic, la)
+	if err != nil {
+		return internalError(err)
+	}
+	la.Body = r.value
+	if plan != nil && plan.Create != nil {
+		rec := store.Record{Created: rt.s.state.Now().UTC(), Data: map[string]any{"request": ex.value, "answer": r.value}}
+		rec.Key = text(plan.Create.Key, la)
+		rec.Owner = text(plan.Create.Owner, la)
+		rec.Creator = text(plan.Create.Creator, la)
+		if rec.Key == "" {
+			return internalError(fmt.Errorf("%s: the store key rendered empty", rt.op.ID))
+		}
+		err := tx.Create(api, plan.Create.Kind, rec)
+		var full *store.FullError
+		var exists *store.ExistsError
+		switch {
+		case errors.As(err, &full):
+			if e := rt.s.rules.Full(api); e != nil {
+				return rt.effect(ex, env, e)
+			}
+			return problemAnswer(http.StatusInsufficientStorage, "store-full", err.Error())
+		case errors.As(err, &exists):
+			return problemAnswer(http.StatusConflict, "store-conflict", err.Error())
+		case err != nil:
+			return internalError(err)
+		}
+	}
+	if plan != nil && plan.Delete != nil {
+		tx.Delete(api, plan.Delete.Kind, text(plan.Delete.Key, la))
+	}
+	return r.encode()
+}
+
+// read loads what a read step names: one record, or one item per key.
+func read(tx *store.Tx, api string, step *live.StoreStep, la *live.Answer) error {
+	if step.Keys != nil {
+		v, err := step.Keys.Render(la)
+		if err != nil {
+			return err
+		}
+		keys, _ := v.([]any)
+		for _, k := range keys {
+			it := live.Item{Key: tmpl.Text(k)}
+			if rec, ok := tx.Get(api, step.Kind, it.Key); ok {
+				it.Record = &rec
+			}
+			la.List = append(la.List, it)
+		}
+		return nil
+	}
+	if rec, ok := tx.Get(api, step.Kind, text(step.Key, la)); ok {
+		la.Record = &rec
+	}
+	return nil
+}
+
+func text(t *tmpl.Template, s tmpl.Scope) string {
+	if t == nil {
+		return ""
+	}
+	v, err := t.RenderString(s)
+	if err != nil {
+		return ""
+	}
+	return v
+}
+
+// storeView is the store as one API's rules see it.
+type storeView struct {
+	tx  *store.Tx
+	api string
+}
+
+func (v storeView) Get(kind, key string) (store.Record, bool) { return v.tx.Get(v.api, kind, key) }
+
+func (v storeView) Count(kind string, where func(store.Record) bool) int {
+	return v.tx.Count(v.api, kind, where)
+}
+
+// problemAnswer is a problem of the mock itself (a full store, a conflict
+// the rules did not foresee), as problem+json.
+func problemAnswer(status int, kind, detail string) *answer {
+	ans, err := encodeJSON(envelope.ProblemMediaType, status, map[string]any{
+		"type": "https://chatmock.dev/problems/" + kind, "title": http.StatusText(status), "status": status, "detail": detail,
+	})
+	if err != nil {
+		return internalError(err)
+	}
+	return ans
+}

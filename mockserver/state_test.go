@@ -1,0 +1,133 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chatmock/chatmock/store"
+)
+
+func createGroup(s *Server, body string) (int, map[string]any) {
+	req := httptest.NewRequest(http.MethodPost, "/v4/group_open_http_svc/create_group"+tencentQuery, strings.NewReader(body))
+	resp := serve(s, req)
+	b, _ := io.ReadAll(resp.Body)
+	var v map[string]any
+	_ = json.Unmarshal(b, &v)
+	return resp.StatusCode, v
+}
+
+// 200 concurrent creates of one GroupId: exactly one OK; the others 10025
+// when their owner is the winner's, 10021 when it is not.
+func TestConcurrentCreatesOfOneGroupID(t *testing.T) {
+	s := newTestServer(t)
+	type result struct {
+		owner string
+		code  float64
+	}
+	results := make(chan result, 200)
+	var wg sync.WaitGroup
+	for i := range 200 {
+		owner := []string{"alice", "bob"}[i%2]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, v := createGroup(s, fmt.Sprintf(`{"Type":"Public","Name":"g","GroupId":"Same","Owner_Account":%q}`, owner))
+			code, _ := v["ErrorCode"].(float64)
+			results <- result{owner, code}
+		}()
+	}
+	wg.Wait()
+	close(results)
+	winner, _ := s.Store().Get("tencent", "groups", "Same")
+	counts := map[string]int{}
+	for r := range results {
+		switch {
+		case r.code == 0:
+			counts["ok"]++
+		case r.code == 10025 && r.owner == winner.Owner:
+			counts["10025"]++
+		case r.code == 10021 && r.owner != winner.Owner:
+			counts["10021"]++
+		default:
+			t.Errorf("owner %s got %v (winner %s)", r.owner, r.code, winner.Owner)
+		}
+	}
+	if counts["ok"] != 1 || counts["10025"] != 99 || counts["10021"] != 100 {
+		t.Errorf("answers %v, want 1 ok, 99 × 10025, 100 × 10021", counts)
+	}
+}
+
+func TestDeveloperEditionQuota(t *testing.T) {
+	s := newTestServer(t, WithEdition("tencent", "developer"))
+	for i := 1; i <= 100; i++ {
+		if _, v := createGroup(s, `{"Type":"Public","Name":"g"}`); v["ErrorCode"] != 0.0 {
+			t.Fatalf("group %d: %v", i, v)
+		}
+	}
+	_, v := createGroup(s, `{"Type":"Public","Name":"g"}`)
+	if v["ErrorCode"] != 10058.0 || v["ActionStatus"] != "FAIL" {
+		t.Errorf("the 101st group: %v", v)
+	}
+	// AVChatRoom groups have their own quota.
+	if _, v := createGroup(s, `{"Type":"AVChatRoom","Name":"live"}`); v["ErrorCode"] != 0.0 {
+		t.Errorf("an AVChatRoom after 100 groups: %v", v)
+	}
+	if _, err := New(s.set, WithEdition("tencent", "gold"), WithRules(s.rules)); err == nil || !strings.Contains(err.Error(), `no edition "gold"`) {
+		t.Errorf("an unknown edition: %v", err)
+	}
+}
+
+// Past --max-resources, the API answers with its own quota error.
+func TestStoreBound(t *testing.T) {
+	s := newTestServer(t, WithStore(store.New(3)))
+	for range 3 {
+		createGroup(s, `{"Type":"Public","Name":"g"}`)
+	}
+	status, v := createGroup(s, `{"Type":"Public","Name":"g"}`)
+	if status != 200 || v["ErrorCode"] != 10058.0 || v["ErrorInfo"] != "group count exceeds the limit of this mock (--max-resources)" {
+		t.Errorf("a full store: %d %v", status, v)
+	}
+	if n := s.Store().Count("tencent", "groups", nil); n != 3 {
+		t.Errorf("the store holds %d groups", n)
+	}
+}
+
+func TestAdminStateAndReset(t *testing.T) {
+	s := newTestServer(t)
+	createGroup(s, `{"Type":"Public","Name":"g","GroupId":"G1","Owner_Account":"leckie"}`)
+	resp := serve(s, httptest.NewRequest(http.MethodGet, "/__admin/state", nil))
+	var state struct {
+		APIs map[string]map[string][]store.Record `json:"apis"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
+		t.Fatal(err)
+	}
+	g := state.APIs["tencent"]["groups"]
+	if len(g) != 1 || g[0].Key != "G1" || g[0].Owner != "leckie" || g[0].Creator != "admin" {
+		t.Fatalf("state: %+v", state)
+	}
+	data := g[0].Data.(map[string]any)
+	if data["request"].(map[string]any)["Name"] != "g" || data["answer"].(map[string]any)["GroupId"] != "G1" {
+		t.Errorf("record data: %v", data)
+	}
+	for _, tt := range []struct {
+		query  string
+		status int
+		left   int
+	}{{"?api=nope", 400, 1}, {"?api=jsonapi", 204, 1}, {"?api=tencent", 204, 0}, {"", 204, 0}} {
+		resp := serve(s, httptest.NewRequest(http.MethodPost, "/__admin/reset"+tt.query, nil))
+		if resp.StatusCode != tt.status || s.Store().Count("tencent", "groups", nil) != tt.left {
+			t.Errorf("reset%s: %d, %d groups left", tt.query, resp.StatusCode, s.Store().Count("tencent", "groups", nil))
+		}
+	}
+	// The ID is free again.
+	if _, v := createGroup(s, `{"Type":"Public","Name":"g","GroupId":"G1"}`); v["ErrorCode"] != 0.0 {
+		t.Errorf("after reset: %v", v)
+	}
+}

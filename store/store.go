@@ -1,0 +1,237 @@
+package store
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Store is the mock's in-memory state. The zero value is not usable; call New
+// or Load.
+type Store struct {
+	mu      sync.RWMutex
+	max     int               // records per API; <= 0 means unbounded
+	apis    map[string]*table // api → its records
+	seq     uint64            // creation counter, orders List
+	changes chan struct{}     // buffered 1, see Changes
+}
+
+// table holds one API's records.
+type table struct {
+	kinds map[string]map[string]entry // kind → key → entry
+	n     int                         // records over all kinds
+}
+
+type entry struct {
+	rec Record
+	seq uint64
+}
+
+// New returns an empty Store that holds at most maxPerAPI records per API
+// (all kinds together). maxPerAPI <= 0 means unbounded.
+func New(maxPerAPI int) *Store {
+	return &Store{
+		max:     maxPerAPI,
+		apis:    make(map[string]*table),
+		changes: make(chan struct{}, 1),
+	}
+}
+
+// Create inserts r under (api, kind) atomically. It returns *ExistsError if
+// r.Key is taken (checked first), and *FullError if the API already holds
+// maxPerAPI records. A zero r.Created is set to the current time.
+func (s *Store) Create(api, kind string, r Record) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := s.create(api, kind, r)
+	if err == nil {
+		s.notify()
+	}
+	return err
+}
+
+// Get returns the record under (api, kind, key).
+func (s *Store) Get(api, kind, key string) (Record, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.get(api, kind, key)
+}
+
+// Delete removes the record under (api, kind, key) and reports whether it
+// was there.
+func (s *Store) Delete(api, kind, key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ok := s.delete(api, kind, key)
+	if ok {
+		s.notify()
+	}
+	return ok
+}
+
+// List returns the records of (api, kind) in creation order.
+func (s *Store) List(api, kind string) []Record {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.list(api, kind)
+}
+
+// Count returns how many records of (api, kind) satisfy where; a nil where
+// counts them all. where runs under the Store's lock and must not call the
+// Store.
+func (s *Store) Count(api, kind string, where func(Record) bool) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.count(api, kind, where)
+}
+
+// Reset removes every record of api, or of every API when api is "".
+func (s *Store) Reset(api string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if api == "" {
+		if len(s.apis) == 0 {
+			return
+		}
+		s.apis = make(map[string]*table)
+	} else {
+		if _, ok := s.apis[api]; !ok {
+			return
+		}
+		delete(s.apis, api)
+	}
+	s.notify()
+}
+
+// Snapshot returns a copy of every record, grouped by API and kind, each
+// kind in creation order. Record.Data is shared and must not be mutated.
+func (s *Store) Snapshot() Snapshot {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	snap := make(Snapshot, len(s.apis))
+	for api, t := range s.apis {
+		kinds := make(map[string][]Record, len(t.kinds))
+		for kind := range t.kinds {
+			kinds[kind] = s.list(api, kind)
+		}
+		snap[api] = kinds
+	}
+	return snap
+}
+
+// Changes returns a channel that receives after every mutation. Sends never
+// block and coalesce: the channel is buffered 1, so a burst of mutations
+// while nobody reads leaves one pending value. There is one channel per
+// Store, meant for one reader (such as a Persister); two readers would share
+// the notifications between them.
+func (s *Store) Changes() <-chan struct{} {
+	return s.changes
+}
+
+// notify signals a change without blocking.
+func (s *Store) notify() {
+	select {
+	case s.changes <- struct{}{}:
+	default:
+	}
+}
+
+// The methods below assume s.mu is held (for writing when they mutate).
+
+func (s *Store) create(api, kind string, r Record) error {
+	if old, ok := s.get(api, kind, r.Key); ok {
+		return &ExistsError{API: api, Kind: kind, Existing: old}
+	}
+	t := s.apis[api]
+	if s.max > 0 && t != nil && t.n >= s.max {
+		return &FullError{API: api, Limit: s.max}
+	}
+	if r.Created.IsZero() {
+		r.Created = time.Now().Round(0)
+	}
+	s.insert(api, kind, r)
+	return nil
+}
+
+// insert adds r without checking the key or the bound.
+func (s *Store) insert(api, kind string, r Record) {
+	t := s.apis[api]
+	if t == nil {
+		t = &table{kinds: make(map[string]map[string]entry)}
+		s.apis[api] = t
+	}
+	keys := t.kinds[kind]
+	if keys == nil {
+		keys = make(map[string]entry)
+		t.kinds[kind] = keys
+	}
+	s.seq++
+	keys[r.Key] = entry{rec: r, seq: s.seq}
+	t.n++
+}
+
+func (s *Store) get(api, kind, key string) (Record, bool) {
+	t := s.apis[api]
+	if t == nil {
+		return Record{}, false
+	}
+	e, ok := t.kinds[kind][key]
+	return e.rec, ok
+}
+
+func (s *Store) delete(api, kind, key string) bool {
+	t := s.apis[api]
+	if t == nil {
+		return false
+	}
+	keys := t.kinds[kind]
+	if _, ok := keys[key]; !ok {
+		return false
+	}
+	delete(keys, key)
+	t.n--
+	if len(keys) == 0 {
+		delete(t.kinds, kind)
+	}
+	if t.n == 0 {
+		delete(s.apis, api)
+	}
+	return true
+}
+
+func (s *Store) list(api, kind string) []Record {
+	t := s.apis[api]
+	if t == nil {
+		return []Record{}
+	}
+	keys := t.kinds[kind]
+	entries := make([]entry, 0, len(keys))
+	for _, e := range keys {
+		entries = append(entries, e)
+	}
+	slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(a.seq, b.seq) })
+	out := make([]Record, len(entries))
+	for i, e := range entries {
+		out[i] = e.rec
+	}
+	return out
+}
+
+func (s *Store) count(api, kind string, where func(Record) bool) int {
+	t := s.apis[api]
+	if t == nil {
+		return 0
+	}
+	keys := t.kinds[kind]
+	if where == nil {
+		return len(keys)
+	}
+	n := 0
+	for _, e := range keys {
+		if where(e.rec) {
+			n++
+		}
+	}
+	return n
+}
