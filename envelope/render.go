@@ -103,7 +103,7 @@ func Render(d *Declaration, failures []Failure, req *Request, ex Examples) (*Res
 			resp.Status = c.Status
 		}
 		for path, t := range c.Set {
-			body, err := tmpl.SetPath(resp.Body, path, func(any, []int) (any, error) { return t.Render(scope) })
+			body, err := tmpl.SetPath(resp.Body, path, func(any, []tmpl.Element) (any, error) { return t.Render(scope) })
 			if err != nil {
 				return nil, err
 			}

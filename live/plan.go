@@ -19,12 +19,14 @@
 //	      members.#.id: "{{seq('member')}}"        # '#': every element of the array
 //
 // Names in templates: body.<gjson path>, query.<name>, header.<Name>,
-// path.<name>, baseURL, auth.user, index (the array index '#' took),
+// path.<name>, baseURL, auth.user, index and element.<path> (the array
+// index '#' took and the element there),
 // current (the value at the path being set), and from the store (see
 // StoreKey) record.<gjson path>, key, found, count and answer.<gjson path>. Calls take names or constants: now(layout?)
 // (a Go time layout; RFC 3339 with milliseconds by default),
 // id(name?) (one value per answer), seq(name?) (a new value each call),
-// random(prefix, n, alphabet?), randomInt(min, max), isoDate(value) (a
+// random(prefix, n, alphabet?), randomInt(min, max), uuid(name?) (from the
+// name, so it is stable; random without one), isoDate(value) (a
 // .NET /Date(ms+hhmm)/ as ISO 8601; ISO 8601 as it is).
 package live
 

@@ -1,6 +1,8 @@
 package live
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -80,9 +82,9 @@ type Answer struct {
 	User    string // from Basic credentials, if any
 	Counter string // the default counter name: the API and operation
 	ids     map[string]int64
-	index   []int
-	at      time.Time // the answer's one "now", taken on first use
-	current any       // the value at the path being set
+	elems   []tmpl.Element // the array elements '#' stands for while setting
+	at      time.Time      // the answer's one "now", taken on first use
+	current any            // the value at the path being set
 
 	// What the store gave the answer: one record (record.*), or items
 	// that $each, $group and $join repeat over (key, found, record.*).
@@ -98,15 +100,19 @@ func (e *Entry) Apply(body any, a *Answer) (any, map[string]string, error) {
 	body = tmpl.DeepCopy(body)
 	for _, s := range e.Set {
 		var err error
-		body, err = tmpl.SetPath(body, s.Path, func(current any, idx []int) (any, error) {
-			a.index, a.current = idx, current
-			return s.T.Render(a)
+		body, err = tmpl.SetPath(body, s.Path, func(current any, at []tmpl.Element) (any, error) {
+			a.elems, a.current = at, current
+			v, present, err := s.T.RenderOptional(a)
+			if !present {
+				return tmpl.Omitted, err
+			}
+			return v, err
 		})
 		if err != nil {
 			return nil, nil, fmt.Errorf("set %s: %w", s.Path, err)
 		}
 	}
-	a.index, a.current = nil, nil
+	a.elems, a.current = nil, nil
 	headers := make(map[string]string, len(e.Headers))
 	for k, t := range e.Headers {
 		v, err := t.RenderString(a)
@@ -137,10 +143,10 @@ func (a *Answer) Lookup(name string) (any, bool) {
 	case "auth.user":
 		return a.User, a.User != ""
 	case "index":
-		if len(a.index) == 0 {
+		if len(a.elems) == 0 {
 			return nil, false
 		}
-		return json.Number(strconv.Itoa(a.index[len(a.index)-1])), true
+		return json.Number(strconv.Itoa(a.elems[len(a.elems)-1].Index)), true
 	case "count":
 		return json.Number(strconv.Itoa(len(a.List))), true
 	}
@@ -152,6 +158,16 @@ func (a *Answer) Lookup(name string) (any, bool) {
 	}
 	src, path, _ := strings.Cut(name, ".")
 	switch src {
+	case "element":
+		if len(a.elems) == 0 {
+			return nil, false
+		}
+		b, err := json.Marshal(a.elems[len(a.elems)-1].Value)
+		if err != nil {
+			return nil, false
+		}
+		r := gjson.GetBytes(b, path)
+		return GJSONValue(r), r.Exists()
 	case "body", "query", "header", "path":
 		return a.Request.Get(src, path)
 	case "answer":
@@ -208,6 +224,11 @@ func (a *Answer) Call(fn string, args []any) (any, bool, error) {
 			return nil, false, fmt.Errorf("random: empty alphabet")
 		}
 		return a.State.random(str(0, ""), int(n), alphabet), true, nil
+	case "uuid":
+		if len(args) > 0 && args[0] != nil {
+			return nameUUID(tmpl.Text(args[0])), true, nil
+		}
+		return nameUUID(a.State.random("", 32, upperDigits)), true, nil
 	case "isoDate":
 		return isoDate(args)
 	case "randomInt":
@@ -254,4 +275,14 @@ func isoDate(args []any) (any, bool, error) {
 		zone = time.FixedZone("", off)
 	}
 	return time.UnixMilli(ms).In(zone).Format("2006-01-02T15:04:05.0000000-07:00"), true, nil
+}
+
+// nameUUID is a UUID (version 5 layout) derived from a name, so the same
+// record always shows the same UniqueId.
+func nameUUID(name string) string {
+	h := sha1.Sum([]byte("chatmock:" + name))
+	h[6] = (h[6] & 0x0f) | 0x50
+	h[8] = (h[8] & 0x3f) | 0x80
+	x := hex.EncodeToString(h[:16])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }

@@ -25,8 +25,8 @@ func (rt *route) respond(ex *exchange) *answer {
 			return rt.preferError(ex, fmt.Sprintf("no example is named %q", name), "validExamples", rt.op.ExampleNames())
 		}
 		var entry *live.Entry
-		if rt.op.Live != nil {
-			entry = rt.op.Live.ForExample(name)
+		if rt.op.Live != nil && !rt.readsStore() {
+			entry = rt.op.Live.ForExample(name) // a read has no record to make the example live from
 		}
 		return rt.answerWith(ex, found.Status, name, entry, false)
 	}
@@ -54,6 +54,11 @@ func (rt *route) documented(ex *exchange, dynamic bool, la *live.Answer) (*rende
 		return &rendered{status: http.StatusNoContent, headers: map[string]string{}}, nil
 	}
 	return rt.render(ex, rt.success, "", nil, dynamic, la)
+}
+
+// readsStore tells whether the operation's answers are made from records.
+func (rt *route) readsStore() bool {
+	return rt.op.Store != nil && (rt.op.Store.Read != nil || rt.op.Store.List != nil)
 }
 
 func (rt *route) statusOf(e *live.Entry) string {

@@ -134,7 +134,7 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 			return nil, err
 		}
 		s.routes = append(s.routes, rt)
-		r.Methods(op.Method).Path(op.Path).Handler(rt)
+		r.Path(op.Path).Methods(op.Method).Handler(rt) // path first: a 405 survives later routes
 	}
 	r.NotFoundHandler = http.HandlerFunc(s.notFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)

@@ -110,7 +110,7 @@ func (e *Effect) Render(env *Env, ex envelope.Examples) (*envelope.Response, err
 		resp.Status = e.Status
 	}
 	for _, s := range e.set {
-		body, err := tmpl.SetPath(resp.Body, s.path, func(any, []int) (any, error) { return s.t.Render(env) })
+		body, err := tmpl.SetPath(resp.Body, s.path, func(any, []tmpl.Element) (any, error) { return s.t.Render(env) })
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package tmpl
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -38,6 +39,9 @@ func compileString(s string) (node, error) {
 		if j < 0 {
 			return nil, fmt.Errorf("%q: {{ without }}", s)
 		}
+		for i+j+2 < len(rest) && rest[i+j+2] == '}' { // "{{x ?? {}}}" ends at the last pair
+			j++
+		}
 		e, err := parseExpr(rest[i+2 : i+j])
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", s, err)
@@ -68,12 +72,15 @@ func (n stringNode) render(s Scope) (any, error) {
 	return sb.String(), nil
 }
 
-// expr is `term ?? term ?? ... [| string]`: the first term that is
-// defined, as text when the string filter is given.
+// expr is `term ?? term ?? ... [| filter]...`: the first term that is
+// defined, passed through the filters: string (as text), number (text that
+// is a number as a number), optional (undefined leaves the key out).
 type expr struct {
-	terms  []term
-	asText bool
+	terms   []term
+	filters []string
 }
+
+var knownFilters = []string{"string", "number", "optional"}
 
 type term struct {
 	name    string // a name with its path, or a function's name
@@ -108,23 +115,38 @@ func (e *expr) eval(s Scope) (any, bool, error) {
 			return nil, false, err
 		}
 		if ok && v != nil {
-			if e.asText {
-				v = Text(v)
+			for _, f := range e.filters {
+				switch f {
+				case "string":
+					v = Text(v)
+				case "number":
+					if n := json.Number(Text(v)); isNumber(n) {
+						v = n
+					}
+				}
 			}
 			return v, true, nil
 		}
 	}
+	if slices.Contains(e.filters, "optional") {
+		return Omitted, false, nil
+	}
 	return nil, false, nil
+}
+
+func isNumber(n json.Number) bool {
+	_, err := n.Float64()
+	return err == nil && n != ""
 }
 
 func parseExpr(src string) (*expr, error) {
 	e := &expr{}
-	if i := lastOutsideQuotes(src, '|'); i >= 0 {
+	for i := lastOutsideQuotes(src, '|'); i >= 0; i = lastOutsideQuotes(src, '|') {
 		filter := strings.TrimSpace(src[i+1:])
-		if filter != "string" {
-			return nil, fmt.Errorf("unknown filter %q (known: string)", filter)
+		if !slices.Contains(knownFilters, filter) {
+			return nil, fmt.Errorf("unknown filter %q (known: %s)", filter, strings.Join(knownFilters, ", "))
 		}
-		e.asText, src = true, src[:i]
+		e.filters, src = append([]string{filter}, e.filters...), src[:i]
 	}
 	for _, alt := range strings.Split(src, "??") {
 		t, err := parseTerm(strings.TrimSpace(alt))
@@ -171,10 +193,14 @@ func parseTerm(src string) (term, error) {
 	return t, nil
 }
 
-// parseConst reads a quoted string ('x' or "x"), a number, true, false or
-// null.
+// parseConst reads a quoted string ('x' or "x"), a number, true, false,
+// null, [] or {}.
 func parseConst(src string) (any, bool, error) {
 	switch src {
+	case "[]":
+		return []any{}, true, nil
+	case "{}":
+		return map[string]any{}, true, nil
 	case "true":
 		return true, true, nil
 	case "false":

@@ -6,8 +6,15 @@ import (
 )
 
 // Setter computes the new value at a path from the value there now (nil
-// when absent) and the indexes "#" took on the way.
-type Setter func(current any, indexes []int) (any, error)
+// when absent) and the elements "#" stood for on the way. A Setter that
+// returns Omitted removes the key.
+type Setter func(current any, at []Element) (any, error)
+
+// Element is an array element "#" stood for, with its index.
+type Element struct {
+	Index int
+	Value any
+}
 
 // SetPath sets a dotted path in a JSON value and returns the value. A
 // numeric token indexes an array; "#" stands for every element of one.
@@ -20,7 +27,7 @@ func SetPath(v any, path string, value Setter) (any, error) {
 	return setTokens(v, strings.Split(path, "."), nil, value)
 }
 
-func setTokens(v any, toks []string, idx []int, value Setter) (any, error) {
+func setTokens(v any, toks []string, idx []Element, value Setter) (any, error) {
 	if len(toks) == 0 {
 		return value(v, idx)
 	}
@@ -28,7 +35,7 @@ func setTokens(v any, toks []string, idx []int, value Setter) (any, error) {
 	if arr, ok := v.([]any); ok {
 		if tok == "#" {
 			for i := range arr {
-				nv, err := setTokens(arr[i], rest, append(idx[:len(idx):len(idx)], i), value)
+				nv, err := setTokens(arr[i], rest, append(idx[:len(idx):len(idx)], Element{i, arr[i]}), value)
 				if err != nil {
 					return nil, err
 				}
@@ -61,7 +68,11 @@ func setTokens(v any, toks []string, idx []int, value Setter) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m[tok] = nv
+	if nv == Omitted {
+		delete(m, tok)
+	} else {
+		m[tok] = nv
+	}
 	return m, nil
 }
 

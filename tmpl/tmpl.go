@@ -61,9 +61,29 @@ func MustCompile(v any) *Template {
 	return t
 }
 
-// Render renders the template in a scope.
+// Omitted is what an optional value renders to when it is undefined: the
+// object key or array element that holds it is left out.
+var Omitted = omitted{}
+
+type omitted struct{}
+
+// Render renders the template in a scope; an omitted value renders as null.
 func (t *Template) Render(s Scope) (any, error) {
-	return t.node.render(s)
+	v, err := t.node.render(s)
+	if v == Omitted {
+		v = nil
+	}
+	return v, err
+}
+
+// RenderOptional renders the template and tells whether the value is
+// present (false when it is an optional value left undefined).
+func (t *Template) RenderOptional(s Scope) (any, bool, error) {
+	v, err := t.node.render(s)
+	if v == Omitted {
+		return nil, false, err
+	}
+	return v, true, err
 }
 
 // RenderString renders the template and returns it as text.
@@ -196,13 +216,15 @@ func (l literal) render(Scope) (any, error) { return l.v, nil }
 type arrayNode []node
 
 func (a arrayNode) render(s Scope) (any, error) {
-	out := make([]any, len(a))
-	for i, n := range a {
+	out := make([]any, 0, len(a))
+	for _, n := range a {
 		v, err := n.render(s)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = v
+		if v != Omitted {
+			out = append(out, v)
+		}
 	}
 	return out, nil
 }
@@ -216,7 +238,9 @@ func (o objectNode) render(s Scope) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[k] = v
+		if v != Omitted {
+			out[k] = v
+		}
 	}
 	return out, nil
 }
@@ -276,7 +300,7 @@ func (j joinNode) render(s Scope) (any, error) {
 // Text is a value as text: strings as they are, null as "", others as JSON.
 func Text(v any) string {
 	switch x := v.(type) {
-	case nil:
+	case nil, omitted:
 		return ""
 	case string:
 		return x
