@@ -106,3 +106,21 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestElementAndOptional(t *testing.T) {
+	p, err := parsePlan(t, `{"x-chatmock-response":[{"example":"x","set":{
+	  "data.#.link":"/accounts/{{element.id}}","data.#.n":"{{index}}",
+	  "gone":"{{nothing | optional}}","kept":"{{nothing ?? 'default'}}"}}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := map[string]any{"gone": "before", "data": []any{map[string]any{"id": "a"}, map[string]any{"id": "b"}}}
+	got, _, err := p.Entries[0].Apply(body, &Answer{State: NewState(1, true, nil), Request: request{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(got)
+	if want := `{"data":[{"id":"a","link":"/accounts/a","n":0},{"id":"b","link":"/accounts/b","n":1}],"kept":"default"}`; string(b) != want {
+		t.Errorf("got %s\nwant %s", b, want)
+	}
+}
