@@ -115,10 +115,10 @@ func (rt *route) checkBody(ex *exchange) {
 		ex.fail(envelope.Failure{Class: envelope.BodyMalformed, Detail: err.Error()})
 		return
 	}
+	// Rules and templates read the decoded value (re-encoded on first use),
+	// never the raw bytes: with a duplicate key, validation and rules then
+	// both see the last value, as encoding/json keeps it.
 	ex.value, ex.hasValue = v, true
-	if m.Kind == spec.KindJSON {
-		ex.bodyJSON = ex.body
-	}
 	if m.Schema == nil {
 		return
 	}

@@ -131,3 +131,17 @@ func TestAdminStateAndReset(t *testing.T) {
 		t.Errorf("after reset: %v", v)
 	}
 }
+
+// With a duplicate key, rules see the value validation saw: the last one.
+func TestDuplicateKeysAreReadOnce(t *testing.T) {
+	s := newTestServer(t)
+	createGroup(s, `{"Type":"Public","Name":"g","GroupId":"Taken"}`)
+	_, v := createGroup(s, `{"Type":"Public","Name":"g","GroupId":"Taken","GroupId":"Free"}`)
+	if v["ActionStatus"] != "OK" || v["GroupId"] != "Free" {
+		t.Errorf("the last GroupId counts, for rules and the answer alike: %v", v)
+	}
+	_, v = createGroup(s, `{"Type":"Public","Name":"g","GroupId":"Other","GroupId":"Taken"}`)
+	if v["ErrorCode"] != 10025.0 {
+		t.Errorf("the last GroupId is taken: %v", v)
+	}
+}
