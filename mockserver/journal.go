@@ -37,6 +37,8 @@ type Entry struct {
 	ResponseBody    string              `json:"responseBody"`
 	Valid           bool                `json:"valid"`
 	Rule            string              `json:"rule,omitempty"`
+	Scenario        string              `json:"scenario,omitempty"`
+	Fault           string              `json:"fault,omitempty"`
 	Failures        []FailureView       `json:"failures"`
 	Took            time.Duration       `json:"tookNs"`
 }
@@ -69,6 +71,8 @@ func (j *Journal) record(ex *exchange, ans *answer, took time.Duration) *Entry {
 		ResponseBody:    clip(ans.body),
 		Valid:           len(ex.failures) == 0,
 		Rule:            ex.rule,
+		Scenario:        ex.scenario,
+		Fault:           ex.fault,
 		Failures:        []FailureView{},
 		Took:            took,
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/fault"
 	"github.com/chatmock/chatmock/rules"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/gorilla/mux"
@@ -42,16 +43,28 @@ func newRoute(s *Server, op *spec.Operation) (*route, error) {
 	return rt, nil
 }
 
-// ServeHTTP is parse → validate → answer → write.
+// ServeHTTP is parse → validate → scenarios → answer → write.
 func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	ex := newExchange(rt, r)
 	rt.validate(ex)
+	hit, armed := rt.scenario(ex)
+	if armed && hit.Delay > 0 && !fault.Sleep(r.Context(), hit.Delay) {
+		rt.s.abandoned(ex, start) // the client left during the delay
+		return
+	}
 	var ans *answer
-	if len(ex.failures) > 0 {
+	switch {
+	case len(ex.failures) > 0:
 		ans = rt.failed(ex)
-	} else {
+	case armed && (hit.Example != "" || hit.Body != nil || hit.Status != 0):
+		ans = rt.scenarioAnswer(ex, hit)
+	default:
 		ans = rt.respond(ex)
+	}
+	if armed && hit.Fault != "" {
+		rt.s.breakAnswer(w, ex, ans, hit, start)
+		return
 	}
 	rt.s.finish(w, ex, ans, start)
 }

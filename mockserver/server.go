@@ -16,6 +16,7 @@ import (
 
 	"github.com/chatmock/chatmock/live"
 	"github.com/chatmock/chatmock/rules"
+	"github.com/chatmock/chatmock/scenario"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/chatmock/chatmock/store"
 	"github.com/gorilla/mux"
@@ -23,14 +24,15 @@ import (
 
 // Server is a mock of every operation of a spec.Set.
 type Server struct {
-	set     *spec.Set
-	opts    options
-	state   *live.State
-	store   *store.Store
-	rules   *rules.Set
-	journal *Journal
-	routes  []*route
-	handler http.Handler
+	set       *spec.Set
+	opts      options
+	state     *live.State
+	store     *store.Store
+	rules     *rules.Set
+	scenarios *scenario.Registry
+	journal   *Journal
+	routes    []*route
+	handler   http.Handler
 }
 
 type options struct {
@@ -44,6 +46,9 @@ type options struct {
 	store       *store.Store
 	rules       *rules.Set
 	editions    map[string]string
+	scenarios   []*scenario.Scenario
+	adminToken  string
+	adminOpen   bool
 }
 
 // Option configures a Server.
@@ -89,6 +94,18 @@ func WithEdition(api, name string) Option {
 	}
 }
 
+// WithScenarios arms scenarios from files when the server starts.
+func WithScenarios(list []*scenario.Scenario) Option {
+	return func(o *options) { o.scenarios = append(o.scenarios, list...) }
+}
+
+// WithAdminAccess guards the admin API: open says the server listens on
+// loopback, where the admin API needs no token; elsewhere it needs token as
+// a Bearer credential, and with no token it is switched off.
+func WithAdminAccess(open bool, token string) Option {
+	return func(o *options) { o.adminOpen, o.adminToken = open, token }
+}
+
 // DefaultMaxResources is the store's bound per API.
 const DefaultMaxResources = 100_000
 
@@ -104,6 +121,7 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 		journalSize: DefaultJournalSize,
 		cors:        true,
 		now:         time.Now,
+		adminOpen:   true,
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -117,13 +135,22 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 	if err := o.rules.Verify(set); err != nil {
 		return nil, err
 	}
+	if err := scenario.Verify(o.scenarios, set); err != nil {
+		return nil, err
+	}
 	s := &Server{
-		set:     set,
-		opts:    o,
-		state:   live.NewState(o.seed, o.seeded, o.now),
-		store:   o.store,
-		rules:   o.rules,
-		journal: NewJournal(o.journalSize),
+		set:       set,
+		opts:      o,
+		state:     live.NewState(o.seed, o.seeded, o.now),
+		store:     o.store,
+		rules:     o.rules,
+		scenarios: scenario.NewRegistry(o.seed, o.seeded),
+		journal:   NewJournal(o.journalSize),
+	}
+	for _, sc := range o.scenarios {
+		if _, err := s.scenarios.Add(sc); err != nil {
+			return nil, err
+		}
 	}
 	r := mux.NewRouter()
 	r.UseEncodedPath()
@@ -164,6 +191,8 @@ func (s *Server) log(ctx context.Context, e *Entry) {
 		slog.Int("status", e.Status),
 		slog.Int("failures", len(e.Failures)),
 		slog.String("rule", e.Rule),
+		slog.String("scenario", e.Scenario),
+		slog.String("fault", e.Fault),
 		slog.Duration("took", e.Took),
 	)
 }

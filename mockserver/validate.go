@@ -28,6 +28,8 @@ type exchange struct {
 	bodyJSON []byte // the body as JSON, for gjson paths; made on first use
 	prefer   map[string]string
 	rule     string // the business rule that answered, if one did
+	scenario string // the scenario that applied ("prefer" for Prefer's own), if one did
+	fault    string // the fault delivered, if one was
 }
 
 func newExchange(rt *route, r *http.Request) *exchange {

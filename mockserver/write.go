@@ -123,8 +123,8 @@ func internalError(err error) *answer {
 	return &answer{status: http.StatusInternalServerError, mediaType: envelope.ProblemMediaType, headers: map[string]string{}, body: []byte(body)}
 }
 
-// finish writes the answer, records the exchange and logs it.
-func (s *Server) finish(w http.ResponseWriter, ex *exchange, ans *answer, start time.Time) {
+// writeHeaders sets the answer's headers.
+func (s *Server) writeHeaders(w http.ResponseWriter, ans *answer) {
 	h := w.Header()
 	for k, v := range ans.headers {
 		h.Set(k, v)
@@ -132,7 +132,12 @@ func (s *Server) finish(w http.ResponseWriter, ex *exchange, ans *answer, start 
 	if ans.mediaType != "" {
 		h.Set("Content-Type", ans.mediaType)
 	}
-	h.Set("Content-Length", strconv.Itoa(len(ans.body)))
+}
+
+// finish writes the answer, records the exchange and logs it.
+func (s *Server) finish(w http.ResponseWriter, ex *exchange, ans *answer, start time.Time) {
+	s.writeHeaders(w, ans)
+	w.Header().Set("Content-Length", strconv.Itoa(len(ans.body)))
 	w.WriteHeader(ans.status)
 	if ex.r.Method != http.MethodHead {
 		_, _ = w.Write(ans.body)

@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/chatmock/chatmock/mockserver"
 	"github.com/chatmock/chatmock/rules"
+	"github.com/chatmock/chatmock/scenario"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/chatmock/chatmock/store"
 )
@@ -38,6 +40,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&editions, "edition", "API=NAME: apply the quotas of an API's edition, e.g. tencent=developer (repeatable)")
 	tencentEdition := fs.String("tencent-edition", "", "the same as --edition tencent=NAME (developer, standard, premium)")
 	statePath := fs.String("state", "", "keep the store in this file across restarts")
+	var scenarioPaths listFlag
+	fs.Var(&scenarioPaths, "scenarios", "a scenario file, or a folder of them, armed at start (repeatable)")
+	adminToken := fs.String("admin-token", os.Getenv("CHATMOCK_ADMIN_TOKEN"), "Bearer token of the admin API (CHATMOCK_ADMIN_TOKEN); needed to use it off loopback")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -100,7 +105,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	opts = append(opts, mockserver.WithRules(ruleSet), mockserver.WithStore(st))
+	scSrcs, err := scenario.FromPaths(scenarioPaths)
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	armed, err := scenario.LoadFiles(scSrcs)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	opts = append(opts, mockserver.WithRules(ruleSet), mockserver.WithStore(st), mockserver.WithScenarios(armed),
+		mockserver.WithAdminAccess(isLoopback(ln.Addr()), *adminToken))
 	mock, err := mockserver.New(set, opts...)
 	if err != nil {
 		return err
@@ -114,10 +133,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				logger.Error("saving the state failed", "file", *statePath, "err", err)
 			}
 		}()
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
 	}
 	srv := &http.Server{
 		Handler:           mock.Handler(),
@@ -144,6 +159,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return nil
+}
+
+// isLoopback tells whether the server listens on a loopback address only.
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // loadRules reads the bundled rule files and those --rules names.
