@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/tmpl"
+	"github.com/chatmock/chatmock/yamldoc"
 )
 
 // File is one compiled rule file.
@@ -104,7 +105,7 @@ func compileEffect(m map[string]any, ptr string) (*Effect, error) {
 	for _, p := range paths {
 		t, err := tmpl.Compile(set[p])
 		if err != nil {
-			return nil, fail(ptr+"/set/"+escape(p), "%v", err)
+			return nil, fail(ptr+"/set/"+yamldoc.Escape(p), "%v", err)
 		}
 		e.set = append(e.set, setter{path: p, t: t})
 	}
@@ -129,7 +130,7 @@ func compileCond(m map[string]any, ptr string) (cond, error) {
 	}
 	for k := range m {
 		if !slices.Contains(known, k) {
-			return nil, fail(ptr+"/"+escape(k), "unknown key %q (a condition of this kind takes %s)", k, strings.Join(known, ", "))
+			return nil, fail(ptr+"/"+yamldoc.Escape(k), "unknown key %q (a condition of this kind takes %s)", k, strings.Join(known, ", "))
 		}
 	}
 	switch {

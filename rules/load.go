@@ -12,27 +12,17 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/chatmock/chatmock/fixtures"
 	"github.com/chatmock/chatmock/spec"
+	"github.com/chatmock/chatmock/yamldoc"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 //go:embed schema.json
 var schemaJSON []byte
 
-var fileSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(schemaJSON)))
-	if err != nil {
-		return nil, err
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("chatmock-rules.json", doc); err != nil {
-		return nil, err
-	}
-	return c.Compile("chatmock-rules.json")
-})
+var fileSchema = yamldoc.Schema("chatmock-rules.json", schemaJSON)
 
 // Source is one rule file.
 type Source = spec.Source
@@ -53,30 +43,8 @@ func FromPaths(paths []string) ([]Source, error) {
 	return spec.Files("rules", paths, ".yaml", ".yml")
 }
 
-// Error is a rule file that cannot be used.
-type Error struct {
-	File    string
-	Line    int
-	Pointer string
-	Msg     string
-}
-
-func (e *Error) Error() string {
-	switch {
-	case e.Line > 0:
-		return fmt.Sprintf("%s: line %d (%s): %s", e.File, e.Line, pointerOrRoot(e.Pointer), e.Msg)
-	case e.Pointer != "":
-		return fmt.Sprintf("%s: %s: %s", e.File, e.Pointer, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
-func pointerOrRoot(p string) string {
-	if p == "" {
-		return "/"
-	}
-	return p
-}
+// Error is a rule file that cannot be used: `file: line N (pointer): message`.
+type Error = yamldoc.Error
 
 // Set is every loaded rule, by API.
 type Set struct {
@@ -101,28 +69,20 @@ func Load(sources []Source) (*Set, error) {
 }
 
 func loadFile(src Source, schema *jsonschema.Schema) (*File, error) {
-	b, err := fs.ReadFile(src.FS, src.Path)
+	doc, err := yamldoc.Load(src, schema)
 	if err != nil {
-		return nil, &Error{File: src.Name, Msg: err.Error()}
+		return nil, err
 	}
-	doc, err := parseYAML(b)
-	if err != nil {
-		return nil, &Error{File: src.Name, Msg: "not YAML: " + err.Error()}
-	}
-	if err := schema.Validate(doc.value); err != nil {
-		v := spec.Violations(err)[0]
-		return nil, &Error{File: src.Name, Line: doc.line(v.Pointer), Pointer: v.Pointer, Msg: v.Message}
-	}
-	f, err := compileFile(src.Name, doc.value.(map[string]any))
+	f, err := compileFile(src.Name, doc.Value.(map[string]any))
 	if err != nil {
 		var p *problem
 		if errors.As(err, &p) {
-			return nil, &Error{File: src.Name, Line: doc.line(p.ptr), Pointer: p.ptr, Msg: p.msg}
+			return nil, doc.Fail(src.Name, p.ptr, p.msg)
 		}
 		return nil, &Error{File: src.Name, Msg: err.Error()}
 	}
 	for i, r := range f.Rules {
-		r.Where = fmt.Sprintf("%s: line %d", src.Name, doc.line(fmt.Sprintf("/rules/%d", i)))
+		r.Where = fmt.Sprintf("%s: line %d", src.Name, doc.Line(fmt.Sprintf("/rules/%d", i)))
 	}
 	return f, nil
 }

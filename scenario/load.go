@@ -6,34 +6,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
-	"sync"
 
-	"github.com/chatmock/chatmock/rules"
 	"github.com/chatmock/chatmock/spec"
+	"github.com/chatmock/chatmock/yamldoc"
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 )
 
 //go:embed schema.json
 var schemaJSON []byte
 
-var fileSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
-	if err != nil {
-		return nil, err
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("chatmock-scenarios.json", doc); err != nil {
-		return nil, err
-	}
-	return c.Compile("chatmock-scenarios.json")
-})
+var fileSchema = yamldoc.Schema("chatmock-scenarios.json", schemaJSON)
 
-// Error is a scenario file that cannot be used; it prints as
-// `file: line N (pointer): message`, as rule files do.
-type Error = rules.Error
+// Error is a scenario file that cannot be used: `file: line N (pointer):
+// message`, as rule files do.
+type Error = yamldoc.Error
 
 // FromPaths returns the scenario files at the paths: files, or folders
 // whose .yaml and .yml files are taken in name order.
@@ -71,28 +58,16 @@ func LoadFiles(sources []spec.Source) ([]*Scenario, error) {
 }
 
 func loadFile(src spec.Source, schema *jsonschema.Schema) ([]*Scenario, error) {
-	b, err := fs.ReadFile(src.FS, src.Path)
+	doc, err := yamldoc.Load(src, schema)
 	if err != nil {
-		return nil, &Error{File: src.Name, Msg: err.Error()}
+		return nil, err
 	}
-	doc, err := parseYAML(b)
-	if err != nil {
-		return nil, &Error{File: src.Name, Msg: "not YAML: " + err.Error()}
-	}
-	if err := schema.Validate(doc.value); err != nil {
-		v := spec.Violations(err)[0]
-		ptr := v.Pointer
-		if k, ok := v.Kind.(*kind.AdditionalProperties); ok && len(k.Properties) > 0 {
-			ptr += "/" + escape(k.Properties[0]) // the line of the unknown key
-		}
-		return nil, &Error{File: src.Name, Line: doc.line(ptr), Pointer: ptr, Msg: v.Message}
-	}
-	items, _ := doc.value.(map[string]any)["scenarios"].([]any)
+	items, _ := doc.Value.(map[string]any)["scenarios"].([]any)
 	out := make([]*Scenario, 0, len(items))
 	for i, item := range items {
 		ptr := fmt.Sprintf("/scenarios/%d", i)
 		fail := func(p, msg string) error {
-			return &Error{File: src.Name, Line: doc.line(p), Pointer: p, Msg: msg}
+			return doc.Fail(src.Name, p, msg)
 		}
 		s, err := decode(item)
 		if err != nil {
@@ -109,7 +84,7 @@ func loadFile(src spec.Source, schema *jsonschema.Schema) ([]*Scenario, error) {
 			}
 			return nil, fail(ptr, err.Error())
 		}
-		s.Source = fmt.Sprintf("%s: line %d", src.Name, doc.line(ptr))
+		s.Source = fmt.Sprintf("%s: line %d", src.Name, doc.Line(ptr))
 		out = append(out, s)
 	}
 	return out, nil

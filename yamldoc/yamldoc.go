@@ -1,4 +1,8 @@
-package scenario
+// Package yamldoc reads the project's own YAML files (rule and scenario
+// files) as JSON values, keeping the line each JSON pointer starts on, and
+// checks them against a JSON Schema, so every problem names its file, line
+// and pointer.
+package yamldoc
 
 import (
 	"encoding/json"
@@ -9,20 +13,20 @@ import (
 	yaml "github.com/oasdiff/yaml3"
 )
 
-// positioned is a YAML document as JSON values (numbers as json.Number),
-// with the line each JSON pointer starts on, so problems can name a line.
-// It is the twin of rules' unexported converter.
-type positioned struct {
-	value any
+// Doc is a YAML document as JSON values (numbers as json.Number), with the
+// line each JSON pointer starts on.
+type Doc struct {
+	Value any
 	lines map[string]int
 }
 
-func parseYAML(b []byte) (*positioned, error) {
+// Parse reads a YAML document. Aliases and repeated keys are refused.
+func Parse(b []byte) (*Doc, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return nil, err
 	}
-	p := &positioned{lines: map[string]int{}}
+	p := &Doc{lines: map[string]int{}}
 	if len(doc.Content) == 0 {
 		return p, nil
 	}
@@ -30,18 +34,18 @@ func parseYAML(b []byte) (*positioned, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.value = v
+	p.Value = v
 	return p, nil
 }
 
-func (p *positioned) convert(n *yaml.Node, ptr string, depth int) (any, error) {
+func (p *Doc) convert(n *yaml.Node, ptr string, depth int) (any, error) {
 	if depth > 64 {
 		return nil, fmt.Errorf("line %d: nested too deeply", n.Line)
 	}
 	p.lines[ptr] = n.Line
 	switch n.Kind {
 	case yaml.AliasNode:
-		return nil, fmt.Errorf("line %d: aliases are not supported in scenario files", n.Line)
+		return nil, fmt.Errorf("line %d: aliases are not supported", n.Line)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -49,7 +53,7 @@ func (p *positioned) convert(n *yaml.Node, ptr string, depth int) (any, error) {
 			if _, dup := m[k]; dup {
 				return nil, fmt.Errorf("line %d: key %q appears twice", n.Content[i].Line, k)
 			}
-			v, err := p.convert(n.Content[i+1], ptr+"/"+escape(k), depth+1)
+			v, err := p.convert(n.Content[i+1], ptr+"/"+Escape(k), depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -96,8 +100,8 @@ func scalar(n *yaml.Node) (any, error) {
 	return n.Value, nil
 }
 
-// line is the line of the nearest node at or above ptr.
-func (p *positioned) line(ptr string) int {
+// Line is the line of the nearest node at or above ptr.
+func (p *Doc) Line(ptr string) int {
 	for {
 		if l, ok := p.lines[ptr]; ok {
 			return l
@@ -110,6 +114,7 @@ func (p *positioned) line(ptr string) int {
 	}
 }
 
-func escape(tok string) string {
+// Escape escapes a JSON pointer token.
+func Escape(tok string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(tok)
 }

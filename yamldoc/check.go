@@ -1,0 +1,76 @@
+package yamldoc
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"sync"
+
+	"github.com/chatmock/chatmock/spec"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+)
+
+// Error is a file that cannot be used, at a line and pointer when known.
+type Error struct {
+	File    string
+	Line    int
+	Pointer string
+	Msg     string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Line > 0:
+		ptr := e.Pointer
+		if ptr == "" {
+			ptr = "/"
+		}
+		return fmt.Sprintf("%s: line %d (%s): %s", e.File, e.Line, ptr, e.Msg)
+	case e.Pointer != "":
+		return fmt.Sprintf("%s: %s: %s", e.File, e.Pointer, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Schema compiles an embedded JSON Schema once, on first use.
+func Schema(name string, raw []byte) func() (*jsonschema.Schema, error) {
+	return sync.OnceValues(func() (*jsonschema.Schema, error) {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		if err != nil {
+			return nil, err
+		}
+		c := jsonschema.NewCompiler()
+		if err := c.AddResource(name, doc); err != nil {
+			return nil, err
+		}
+		return c.Compile(name)
+	})
+}
+
+// Load reads a file, parses it and checks it against schema; problems are
+// *Error naming the file and line (an unknown key, at the key's own line).
+func Load(src spec.Source, schema *jsonschema.Schema) (*Doc, error) {
+	b, err := fs.ReadFile(src.FS, src.Path)
+	if err != nil {
+		return nil, &Error{File: src.Name, Msg: err.Error()}
+	}
+	doc, err := Parse(b)
+	if err != nil {
+		return nil, &Error{File: src.Name, Msg: "not YAML: " + err.Error()}
+	}
+	if err := schema.Validate(doc.Value); err != nil {
+		v := spec.Violations(err)[0]
+		ptr := v.Pointer
+		if k, ok := v.Kind.(*kind.AdditionalProperties); ok && len(k.Properties) > 0 {
+			ptr += "/" + Escape(k.Properties[0])
+		}
+		return nil, &Error{File: src.Name, Line: doc.Line(ptr), Pointer: ptr, Msg: v.Message}
+	}
+	return doc, nil
+}
+
+// Fail is an *Error at a pointer of the document.
+func (p *Doc) Fail(file, ptr, msg string) error {
+	return &Error{File: file, Line: p.Line(ptr), Pointer: ptr, Msg: msg}
+}
