@@ -61,10 +61,11 @@ func (s *Server) guard(next http.Handler) http.Handler {
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	t := s.tbl.Load()
 	writeAdmin(w, http.StatusOK, map[string]any{
 		"status":     "ready",
-		"documents":  len(s.set.Documents),
-		"operations": len(s.routes),
+		"documents":  len(t.set.Documents),
+		"operations": len(t.routes),
 	})
 }
 
@@ -127,7 +128,7 @@ func (s *Server) clearRequests(w http.ResponseWriter, r *http.Request) {
 // reset clears the store: every API, or the one named by ?api=.
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 	api := r.URL.Query().Get("api")
-	if api != "" && !slices.ContainsFunc(s.set.Documents, func(d *spec.Document) bool { return d.API == api }) {
+	if api != "" && !slices.ContainsFunc(s.tbl.Load().set.Documents, func(d *spec.Document) bool { return d.API == api }) {
 		adminProblem(w, http.StatusBadRequest, "no API is named "+api)
 		return
 	}
@@ -171,7 +172,7 @@ func (s *Server) createScenarios(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := scenario.Verify(list, s.set); err != nil {
+	if err := scenario.Verify(list, s.tbl.Load().set); err != nil {
 		adminProblem(w, http.StatusBadRequest, err.Error())
 		return
 	}

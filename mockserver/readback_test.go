@@ -44,7 +44,7 @@ func call(t *testing.T, s *Server, method, path, ct, body string, header ...stri
 }
 
 func operationAt(s *Server, method, path string) *spec.Operation {
-	for _, rt := range s.routes {
+	for _, rt := range s.tbl.Load().routes {
 		req := httptest.NewRequest(method, path, nil)
 		if rt.op.Method == method && rt.matcher.Match(req, new(mux.RouteMatch)) {
 			return rt.op

@@ -16,6 +16,7 @@ import (
 // route serves one operation.
 type route struct {
 	s       *Server
+	tbl     *table // the documents and rules the route was built from
 	op      *spec.Operation
 	decl    *envelope.Declaration
 	matcher *mux.Route // matches the operation's path with any method
@@ -24,10 +25,10 @@ type route struct {
 	edition map[string]any // the limits of the API's chosen edition
 }
 
-func newRoute(s *Server, op *spec.Operation) (*route, error) {
-	rt := &route{s: s, op: op, decl: op.Doc.Errors, rules: s.opts.rules.For(op.Doc.API, op.ID)}
+func newRoute(s *Server, t *table, op *spec.Operation) (*route, error) {
+	rt := &route{s: s, tbl: t, op: op, decl: op.Doc.Errors, rules: t.rules.For(op.Doc.API, op.ID)}
 	if name, ok := s.opts.editions[op.Doc.API]; ok {
-		ed, err := s.opts.rules.Edition(op.Doc.API, name)
+		ed, err := t.rules.Edition(op.Doc.API, name)
 		if err != nil {
 			return nil, err
 		}
@@ -78,19 +79,12 @@ func (rt *route) failed(ex *exchange) *answer {
 	return rt.fromEnvelope(ex, resp)
 }
 
-// notFound answers a path no operation has, in the envelope of the API whose
-// declaration claims the path (a case for route.not-found with a matching
-// pathPrefix), else as problem+json.
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.routeFailure(w, r, envelope.RouteNotFound, nil)
-}
-
 // methodNotAllowed answers a known path with a method it lacks, in the
 // envelope of that path's API, with an Allow header.
-func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, t *table) {
 	var allowed []string
 	var owner *route
-	for _, rt := range s.routes {
+	for _, rt := range t.routes {
 		var m mux.RouteMatch
 		if rt.matcher.Match(r, &m) {
 			allowed = append(allowed, rt.op.Method)
@@ -99,10 +93,13 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.Sort(allowed)
 	w.Header().Set("Allow", strings.Join(allowed, ", "))
-	s.routeFailure(w, r, envelope.MethodNotAllowed, owner)
+	s.routeFailure(w, r, t, envelope.MethodNotAllowed, owner)
 }
 
-func (s *Server) routeFailure(w http.ResponseWriter, r *http.Request, class envelope.Class, owner *route) {
+// routeFailure answers a path no operation has (or a method it lacks) in
+// the envelope of the API whose declaration claims the path (a case for
+// route.not-found with a matching pathPrefix), else as problem+json.
+func (s *Server) routeFailure(w http.ResponseWriter, r *http.Request, t *table, class envelope.Class, owner *route) {
 	start := time.Now()
 	ex := newExchange(owner, r)
 	ex.failures = []envelope.Failure{{Class: class, Detail: routeDetail(class, r)}}
@@ -111,7 +108,7 @@ func (s *Server) routeFailure(w http.ResponseWriter, r *http.Request, class enve
 	if owner != nil {
 		decl, examples = owner.decl, owner.examples()
 	} else {
-		for _, d := range s.set.Documents {
+		for _, d := range t.set.Documents {
 			if d.Errors != nil && d.Errors.Claims(&ex.failures[0], ex.info()) {
 				decl, examples = d.Errors, docExamples{d}
 				break

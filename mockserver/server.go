@@ -12,8 +12,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
+	"github.com/chatmock/chatmock/envelope"
 	"github.com/chatmock/chatmock/live"
 	"github.com/chatmock/chatmock/rules"
 	"github.com/chatmock/chatmock/scenario"
@@ -24,15 +26,22 @@ import (
 
 // Server is a mock of every operation of a spec.Set.
 type Server struct {
-	set       *spec.Set
 	opts      options
 	state     *live.State
 	store     *store.Store
-	rules     *rules.Set
 	scenarios *scenario.Registry
 	journal   *Journal
-	routes    []*route
+	tbl       atomic.Pointer[table] // swapped whole by Reload
 	handler   http.Handler
+}
+
+// table is what a reload replaces: the documents, the rules and the routes
+// built from them. The store, the journal and the scenarios stay.
+type table struct {
+	set    *spec.Set
+	rules  *rules.Set
+	routes []*route
+	router *mux.Router
 }
 
 type options struct {
@@ -132,18 +141,13 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 	if o.rules == nil {
 		o.rules = &rules.Set{}
 	}
-	if err := o.rules.Verify(set); err != nil {
-		return nil, err
-	}
 	if err := scenario.Verify(o.scenarios, set); err != nil {
 		return nil, err
 	}
 	s := &Server{
-		set:       set,
 		opts:      o,
 		state:     live.NewState(o.seed, o.seeded, o.now),
 		store:     o.store,
-		rules:     o.rules,
 		scenarios: scenario.NewRegistry(o.seed, o.seeded),
 		journal:   NewJournal(o.journalSize),
 	}
@@ -152,24 +156,69 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
+	t, err := s.build(set, o.rules)
+	if err != nil {
+		return nil, err
+	}
+	s.tbl.Store(t)
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.tbl.Load().router.ServeHTTP(w, r)
+	})
+	if o.cors {
+		s.handler = cors(s.handler)
+	}
+	return s, nil
+}
+
+// build makes the routes of a set of documents and rules.
+func (s *Server) build(set *spec.Set, rs *rules.Set) (*table, error) {
+	if err := rs.Verify(set); err != nil {
+		return nil, err
+	}
+	t := &table{set: set, rules: rs}
 	r := mux.NewRouter()
 	r.UseEncodedPath()
 	s.adminRoutes(r.PathPrefix("/__admin").Subrouter())
 	for _, op := range set.Operations() {
-		rt, err := newRoute(s, op)
+		rt, err := newRoute(s, t, op)
 		if err != nil {
 			return nil, err
 		}
-		s.routes = append(s.routes, rt)
+		t.routes = append(t.routes, rt)
 		r.Path(op.Path).Methods(op.Method).Handler(rt) // path first: a 405 survives later routes
 	}
-	r.NotFoundHandler = http.HandlerFunc(s.notFound)
-	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
-	s.handler = r
-	if o.cors {
-		s.handler = cors(r)
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.routeFailure(w, r, t, envelope.RouteNotFound, nil)
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.methodNotAllowed(w, r, t)
+	})
+	t.router = r
+	return t, nil
+}
+
+// Reload swaps in new documents, rules and file scenarios (by file name)
+// at once; the store, the journal and the admin's scenarios stay. On any
+// error nothing changes.
+func (s *Server) Reload(set *spec.Set, rs *rules.Set, files map[string][]*scenario.Scenario) error {
+	var all []*scenario.Scenario
+	for _, list := range files {
+		all = append(all, list...)
 	}
-	return s, nil
+	if err := scenario.Verify(all, set); err != nil {
+		return err
+	}
+	t, err := s.build(set, rs)
+	if err != nil {
+		return err
+	}
+	for file, list := range files {
+		if err := s.scenarios.ReplaceSource(file, list); err != nil {
+			return err
+		}
+	}
+	s.tbl.Store(t)
+	return nil
 }
 
 // Handler is the mock as an http.Handler.

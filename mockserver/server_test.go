@@ -81,7 +81,7 @@ func decode(t *testing.T, b []byte) any {
 func TestEveryDocumentedExampleIsReachable(t *testing.T) {
 	s := newTestServer(t)
 	count := 0
-	for _, op := range s.set.Operations() {
+	for _, op := range s.tbl.Load().set.Operations() {
 		for _, name := range op.ExampleNames() {
 			t.Run(op.ID+"/"+name, func(t *testing.T) {
 				count++
@@ -145,7 +145,7 @@ func TestCORSPreflight(t *testing.T) {
 		}
 	}
 	// The actual request carries the origin too.
-	req = validRequest(t, s.set.Operations()[1])
+	req = validRequest(t, s.tbl.Load().set.Operations()[1])
 	req.Header.Set("Origin", "http://localhost:3000")
 	resp = serve(s, req)
 	if resp.Header.Get("Access-Control-Allow-Origin") != "http://localhost:3000" || !strings.Contains(resp.Header.Get("Access-Control-Expose-Headers"), "Location") {
@@ -305,7 +305,7 @@ func TestSeedMakesGeneratedValuesRepeatable(t *testing.T) {
 // Prefer: dynamic=true generates a body from the schema, valid against it.
 func TestPreferDynamic(t *testing.T) {
 	s := newTestServer(t)
-	for _, op := range s.set.Operations() {
+	for _, op := range s.tbl.Load().set.Operations() {
 		t.Run(op.ID, func(t *testing.T) {
 			req := validRequest(t, op)
 			req.Header.Set("Prefer", "dynamic=true")
@@ -349,7 +349,7 @@ func TestOneLogLinePerRequest(t *testing.T) {
 func TestConcurrentRequests(t *testing.T) {
 	s := newTestServer(t, WithJournalSize(10))
 	// Operations that need no record made before them.
-	ops := slices.DeleteFunc(s.set.Operations(), func(op *spec.Operation) bool {
+	ops := slices.DeleteFunc(s.tbl.Load().set.Operations(), func(op *spec.Operation) bool {
 		return op.Store != nil && (op.Store.Read != nil || op.Store.Delete != nil)
 	})
 	var wg sync.WaitGroup

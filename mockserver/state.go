@@ -86,7 +86,7 @@ func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic b
 		var exists *store.ExistsError
 		switch {
 		case errors.As(err, &full):
-			if e := rt.s.rules.Full(api); e != nil {
+			if e := rt.tbl.rules.Full(api); e != nil {
 				return rt.effect(ex, env, e)
 			}
 			return problemAnswer(http.StatusInsufficientStorage, "store-full", err.Error())

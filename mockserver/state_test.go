@@ -78,7 +78,7 @@ func TestDeveloperEditionQuota(t *testing.T) {
 	if _, v := createGroup(s, `{"Type":"AVChatRoom","Name":"live"}`); v["ErrorCode"] != 0.0 {
 		t.Errorf("an AVChatRoom after 100 groups: %v", v)
 	}
-	if _, err := New(s.set, WithEdition("tencent", "gold"), WithRules(s.rules)); err == nil || !strings.Contains(err.Error(), `no edition "gold"`) {
+	if _, err := New(s.tbl.Load().set, WithEdition("tencent", "gold"), WithRules(s.tbl.Load().rules)); err == nil || !strings.Contains(err.Error(), `no edition "gold"`) {
 		t.Errorf("an unknown edition: %v", err)
 	}
 }

@@ -255,3 +255,72 @@ func TestServeRefusesABadRuleFile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+func post(t *testing.T, url, body string, header ...string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+const tencentCreate = "/v4/group_open_http_svc/create_group?sdkappid=1&identifier=admin&usersig=x&random=1&contenttype=json"
+
+func TestServeArmsScenarioFiles(t *testing.T) {
+	base, stop := startServe(t, "--scenarios", "../../fixtures/scenarios/tencent-duplicate-ids.yaml")
+	defer stop()
+	var codes []string
+	for range 4 {
+		b := post(t, base+tencentCreate, `{"Type":"Public","Name":"g"}`)
+		codes = append(codes, regexp.MustCompile(`"ErrorCode":(\d+)`).FindStringSubmatch(b)[1])
+	}
+	if strings.Join(codes, " ") != "10021 10021 10021 0" {
+		t.Errorf("codes %v", codes)
+	}
+}
+
+// --watch reloads a changed document and keeps the store; a broken one
+// keeps the previous version serving.
+func TestServeWatchReloads(t *testing.T) {
+	dir := t.TempDir()
+	doc, err := os.ReadFile("../../openapi/tencent-im.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := dir + "/tencent-im.yaml"
+	if err := os.WriteFile(file, doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base, stop := startServe(t, "--spec", dir, "--watch")
+	defer stop()
+	if b := post(t, base+tencentCreate, `{"Type":"Public","Name":"g","GroupId":"Kept"}`); !strings.Contains(b, `"GroupId":"Kept"`) {
+		t.Fatalf("create: %s", b)
+	}
+	changed := strings.Replace(string(doc), "group id has be used by youself!", "group id has be used by youself (reloaded)!", 1)
+	if err := os.WriteFile(file, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"ActionStatus":"FAIL","ErrorCode":10025,"ErrorInfo":"group id has be used by youself (reloaded)!"}`
+	var got string
+	for i := 0; i < 50 && got != want; i++ {
+		time.Sleep(100 * time.Millisecond)
+		got = post(t, base+tencentCreate, `{"Type":"Public","Name":"g","GroupId":"Kept"}`)
+	}
+	if got != want {
+		t.Fatalf("after the change (the store kept, the new text served): %s", got)
+	}
+	if err := os.WriteFile(file, []byte("openapi: [broken"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1 * time.Second)
+	if got := post(t, base+tencentCreate, `{"Type":"Public","Name":"g","GroupId":"Kept"}`); got != want {
+		t.Errorf("a broken document should leave the previous version serving: %s", got)
+	}
+}

@@ -43,6 +43,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var scenarioPaths listFlag
 	fs.Var(&scenarioPaths, "scenarios", "a scenario file, or a folder of them, armed at start (repeatable)")
 	adminToken := fs.String("admin-token", os.Getenv("CHATMOCK_ADMIN_TOKEN"), "Bearer token of the admin API (CHATMOCK_ADMIN_TOKEN); needed to use it off loopback")
+	watchFiles := fs.Bool("watch", false, "reload --spec documents, --rules and --scenarios files when they change, keeping the store")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -87,31 +88,48 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		opts = append(opts, mockserver.WithEdition(api, name))
 	}
-	srcs, err := sources(*specs)
+	scSrcs, err := scenario.FromPaths(scenarioPaths)
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	// load reads the documents, rules and scenario files: once now, and
+	// again on every change with --watch.
+	load := func() (*spec.Set, *rules.Set, map[string][]*scenario.Scenario, error) {
+		srcs, err := sources(*specs)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		set, err := spec.Load(ctx, srcs)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		rs, err := loadRules(rulePaths, *rulesOnly)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		files := map[string][]*scenario.Scenario{}
+		for _, src := range scSrcs {
+			list, err := scenario.LoadFiles([]spec.Source{src})
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			files[src.Name] = list
+		}
+		return set, rs, files, nil
+	}
+	set, ruleSet, files, err := load()
 	if err != nil {
 		return err
 	}
-	set, err := spec.Load(ctx, srcs)
-	if err != nil {
-		return err
-	}
-	ruleSet, err := loadRules(rulePaths, *rulesOnly)
-	if err != nil {
-		return err
+	var armed []*scenario.Scenario
+	for _, src := range scSrcs {
+		armed = append(armed, files[src.Name]...)
 	}
 	st := store.New(*maxResources)
 	if *statePath != "" {
 		if st, err = store.Load(*statePath, *maxResources); err != nil {
 			return err
 		}
-	}
-	scSrcs, err := scenario.FromPaths(scenarioPaths)
-	if err != nil {
-		return &usageError{err.Error()}
-	}
-	armed, err := scenario.LoadFiles(scSrcs)
-	if err != nil {
-		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -133,6 +151,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				logger.Error("saving the state failed", "file", *statePath, "err", err)
 			}
 		}()
+	}
+	if *watchFiles {
+		go watch(ctx, append(append(append([]string{}, *specs...), rulePaths...), scenarioPaths...), func() error {
+			set, rs, files, err := load()
+			if err != nil {
+				return err
+			}
+			return mock.Reload(set, rs, files)
+		}, logger)
 	}
 	srv := &http.Server{
 		Handler:           mock.Handler(),
