@@ -13,5 +13,6 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/chatmock /usr/local/bin/chatmock
 USER nonroot:nonroot
 EXPOSE 4010
+# Bound to 0.0.0.0, the admin API needs a token: set CHATMOCK_ADMIN_TOKEN.
 ENTRYPOINT ["/usr/local/bin/chatmock"]
 CMD ["serve", "--addr", "0.0.0.0:4010"]
