@@ -241,38 +241,7 @@ func (rt *route) preferError(ex *exchange, detail, key string, valid []string) *
 
 // examples finds the examples an error case names: the operation's first,
 // then the document's.
-func (rt *route) examples() envelope.Examples { return opExamples{rt.op} }
-
-type opExamples struct{ op *spec.Operation }
-
-func (o opExamples) Example(name string) (int, string, any, bool) {
-	found := o.op.FindExample(name)
-	if found == nil {
-		found = o.op.Doc.FindExample(name)
-	}
-	return exampleOf(o.op.Doc, found)
-}
-
-type docExamples struct{ doc *spec.Document }
-
-func (d docExamples) Example(name string) (int, string, any, bool) {
-	return exampleOf(d.doc, d.doc.FindExample(name))
-}
-
-type noExamples struct{}
-
-func (noExamples) Example(string) (int, string, any, bool) { return 0, "", nil, false }
-
-func exampleOf(doc *spec.Document, found *spec.ResponseExample) (int, string, any, bool) {
-	if found == nil {
-		return 0, "", nil, false
-	}
-	v, err := found.Media.Instance(doc, found.Example)
-	if err != nil {
-		return 0, "", nil, false
-	}
-	return statusCode(found.Status), found.Media.Type, v, true
-}
+func (rt *route) examples() envelope.Examples { return rt.op }
 
 func exampleIn(m *spec.Media, name string) *spec.Example {
 	i := slices.IndexFunc(m.Examples, func(e *spec.Example) bool { return e.Name == name })
@@ -291,17 +260,7 @@ func mediaOf(list []*spec.Media, mt string) *spec.Media {
 	return list[0]
 }
 
-// statusCode turns a documented status ("201", "4XX", "default") into a code.
-func statusCode(s string) int {
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
-	}
-	if len(s) == 3 && strings.HasSuffix(strings.ToUpper(s), "XX") {
-		n, _ := strconv.Atoi(s[:1])
-		return n * 100
-	}
-	return http.StatusOK
-}
+func statusCode(s string) int { return spec.StatusCode(s) }
 
 // baseURL is the scheme and host the request was sent to, as links in
 // answers use them.

@@ -110,7 +110,7 @@ func (s *Server) routeFailure(w http.ResponseWriter, r *http.Request, t *table, 
 	} else {
 		for _, d := range t.set.Documents {
 			if d.Errors != nil && d.Errors.Claims(&ex.failures[0], ex.info()) {
-				decl, examples = d.Errors, docExamples{d}
+				decl, examples = d.Errors, d
 				break
 			}
 		}
@@ -133,3 +133,8 @@ func routeDetail(class envelope.Class, r *http.Request) string {
 	}
 	return "no operation has the path " + r.URL.Path
 }
+
+// noExamples is the example source of a path no API owns.
+type noExamples struct{}
+
+func (noExamples) Example(string) (int, string, any, bool) { return 0, "", nil, false }

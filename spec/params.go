@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/chatmock/chatmock/schemanode"
@@ -192,4 +193,45 @@ func sample(param, schema map[string]any) string {
 		return "true"
 	}
 	return "x"
+}
+
+// Example finds a response example by name, the operation's first, then
+// the document's, as its status, media type and value (the envelope
+// package's Examples).
+func (o *Operation) Example(name string) (int, string, any, bool) {
+	found := o.FindExample(name)
+	if found == nil {
+		found = o.Doc.FindExample(name)
+	}
+	return exampleValue(o.Doc, found)
+}
+
+// Example finds a response example by name in any operation of the
+// document.
+func (d *Document) Example(name string) (int, string, any, bool) {
+	return exampleValue(d, d.FindExample(name))
+}
+
+func exampleValue(d *Document, found *ResponseExample) (int, string, any, bool) {
+	if found == nil {
+		return 0, "", nil, false
+	}
+	v, err := found.Media.Instance(d, found.Example)
+	if err != nil {
+		return 0, "", nil, false
+	}
+	return StatusCode(found.Status), found.Media.Type, v, true
+}
+
+// StatusCode turns a documented status ("201", "4XX", "default") into a
+// code: a class gives its first code, default gives 200.
+func StatusCode(s string) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	if len(s) == 3 && strings.HasSuffix(strings.ToUpper(s), "XX") {
+		n, _ := strconv.Atoi(s[:1])
+		return n * 100
+	}
+	return 200
 }
