@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/spec"
+	"github.com/chatmock/chatmock/tmpl"
 )
 
 // Case is one request and the answer the documents allow.
@@ -28,7 +29,9 @@ type Case struct {
 	Query     url.Values
 	Header    map[string]string
 	Body      []byte
-	Expect    []string // the documented statuses the answer may have
+	Expect    []string // the documented statuses a success may have
+	Want      *Want    // negative cases: the error the declaration gives
+	value     any      // the body as a JSON value, for deriving variants
 }
 
 // Credentials fill in what an operation's security asks for.
@@ -42,11 +45,44 @@ type Credentials struct {
 	Basic string
 }
 
-// Derive lists the positive cases of every operation: one per documented
-// request example of a media type the body can be sent as.
+// Derive lists the cases of every operation: a positive case per
+// documented request example, and negative cases per constraint, derived
+// from the richest JSON example.
 func Derive(set *spec.Set, creds Credentials) ([]*Case, error) {
 	var out []*Case
 	for _, op := range set.Operations() {
+		positive, err := derivePositive(op, creds)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, positive...)
+		base := richest(positive)
+		if base == nil {
+			base = &Case{API: op.Doc.API, Operation: op.ID, Method: op.Method, Path: op.Path,
+				Query: url.Values{}, Header: map[string]string{}, Expect: successStatuses(op)}
+			authorize(base, op, creds)
+			addRequiredParameters(base, op)
+		}
+		out = append(out, deriveNegative(op, base)...)
+	}
+	return out, nil
+}
+
+// richest is the positive JSON case with the longest body: it reaches the
+// most constraints.
+func richest(cases []*Case) *Case {
+	var best *Case
+	for _, c := range cases {
+		if c.value != nil && (best == nil || len(c.Body) > len(best.Body)) {
+			best = c
+		}
+	}
+	return best
+}
+
+func derivePositive(op *spec.Operation, creds Credentials) ([]*Case, error) {
+	var out []*Case
+	{
 		success := successStatuses(op)
 		for _, m := range op.RequestBody {
 			for _, e := range m.Examples {
@@ -65,6 +101,9 @@ func Derive(set *spec.Set, creds Credentials) ([]*Case, error) {
 					Header:    map[string]string{"Content-Type": m.Type},
 					Body:      body,
 					Expect:    success,
+				}
+				if m.Kind == spec.KindJSON && e.HasValue {
+					c.value = tmpl.DeepCopy(e.Value)
 				}
 				authorize(c, op, creds)
 				addRequiredParameters(c, op)

@@ -71,7 +71,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CASE\tREQUEST\tEXPECT")
 	for _, c := range cases {
-		fmt.Fprintf(tw, "%s\t%s %s%s\t%s\n", c.ID, c.Method, strings.TrimSuffix(*target, "/")+c.Path, redactedQuery(c.Query), strings.Join(c.Expect, " or "))
+		fmt.Fprintf(tw, "%s\t%s %s%s\t%s\n", c.ID, c.Method, strings.TrimSuffix(*target, "/")+c.Path, redactedQuery(c.Query), c.Expected())
 	}
 	if err := tw.Flush(); err != nil {
 		return err

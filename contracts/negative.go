@@ -1,0 +1,332 @@
+package contracts
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/schemanode"
+	"github.com/chatmock/chatmock/spec"
+	"github.com/chatmock/chatmock/tmpl"
+)
+
+// Want is what a negative case expects: the answer the API's declaration
+// gives for the one failure the case causes — the same declaration the
+// mock answers from, so the two cannot drift apart.
+type Want struct {
+	Failure envelope.Failure
+	Status  int
+	Body    any  // the rendered error body: its codes and pointers must match
+	Success bool // the API does not check this (the declaration ignores it): expect a success
+}
+
+// deriveNegative lists one case per constraint of the operation's JSON
+// request body, per required parameter and security scheme, plus a
+// malformed body and a wrong media type.
+func deriveNegative(op *spec.Operation, base *Case) []*Case {
+	var out []*Case
+	add := func(name string, f envelope.Failure, mutate func(c *Case)) {
+		c := base.clone()
+		c.ID = strings.Join([]string{op.Doc.API, op.ID, "negative", name}, "/")
+		c.Tags = []string{"negative"}
+		mutate(c)
+		c.Want = want(op, c, f)
+		out = append(out, c)
+	}
+	for _, p := range op.Parameters {
+		if p.Required && p.In == "query" {
+			add("missing-query-"+p.Name, envelope.Failure{Class: envelope.Parameter, In: "query", Name: p.Name, Keyword: "required"},
+				func(c *Case) { c.Query.Del(p.Name) })
+		}
+	}
+	if len(op.Security) == 1 {
+		for _, sch := range op.Security[0] {
+			f := envelope.Failure{Class: envelope.Security, Name: sch.Key, In: sch.In}
+			if sch.Type == "apiKey" {
+				f.Name = sch.Param
+			}
+			add("missing-credential-"+f.Name, f, func(c *Case) { c.Query.Del(sch.Param); delete(c.Header, "Authorization") })
+		}
+	} else if len(op.Security) > 1 {
+		first := op.Security[0][0]
+		add("missing-credentials", envelope.Failure{Class: envelope.Security, Name: first.Key, In: "header"},
+			func(c *Case) { delete(c.Header, "Authorization") })
+	}
+	m := jsonMedia(op)
+	if m == nil || base.value == nil {
+		return out
+	}
+	add("malformed-body", envelope.Failure{Class: envelope.BodyMalformed}, func(c *Case) {
+		c.Body = c.Body[:len(c.Body)/2]
+	})
+	add("wrong-media-type", envelope.Failure{Class: envelope.MediaUnsupported, Value: "text/plain", HasValue: true},
+		func(c *Case) { c.Header["Content-Type"] = "text/plain" })
+	node := m.SchemaNode(op.Doc)
+	walkConstraints(op.Doc, node, "", 0, func(ptr string, kw string, bad any, missing bool) {
+		// Only where the base example has the parent, so that the case
+		// breaks this constraint alone.
+		if _, ok := spec.Lookup(base.value, ptr[:strings.LastIndex(ptr, "/")]); !ok {
+			return
+		}
+		name := kw + strings.ReplaceAll(ptr, "/", "-")
+		f := envelope.Failure{Class: envelope.Schema, In: "body", Pointer: ptr, Keyword: kw}
+		if !missing {
+			f.Value, f.HasValue = bad, true
+		}
+		add(name, f, func(c *Case) {
+			v := tmpl.DeepCopy(c.value)
+			if missing {
+				v = remove(v, ptr)
+			} else {
+				v = set(v, ptr, bad)
+			}
+			c.value = v
+			c.Body, _ = json.Marshal(v)
+		})
+	})
+	return out
+}
+
+// want renders what the API answers for f, from its declaration.
+func want(op *spec.Operation, c *Case, f envelope.Failure) *Want {
+	w := &Want{Failure: f}
+	req := &envelope.Request{Method: op.Method, Path: op.Path, URL: op.Path, ContentType: c.Header["Content-Type"]}
+	if op.Doc.Errors.Ignores(&f, req) {
+		w.Success = true
+		return w
+	}
+	resp, err := envelope.Render(op.Doc.Errors, []envelope.Failure{f}, req, op)
+	if err != nil {
+		return w
+	}
+	w.Status, w.Body = resp.Status, resp.Body
+	return w
+}
+
+func jsonMedia(op *spec.Operation) *spec.Media {
+	for _, m := range op.RequestBody {
+		if m.Kind == spec.KindJSON {
+			return m
+		}
+	}
+	return nil
+}
+
+// walkConstraints calls found for each constraint of the schema that a
+// value can break, with the pointer, the keyword and a value breaking it
+// (or missing for a required property). Array items are reached at index 0.
+func walkConstraints(d *spec.Document, node map[string]any, ptr string, depth int, found func(ptr, kw string, bad any, missing bool)) {
+	if depth > 8 || node == nil {
+		return
+	}
+	s, err := schemanode.Merged(node, d.ResolveSchema)
+	if err != nil {
+		return
+	}
+	types := schemanode.Types(s)
+	if ptr != "" && len(types) > 0 && !schemanode.Nullable(s) {
+		found(ptr, "type", wrongType(types), false)
+	}
+	if enum, ok := s["enum"].([]any); ok && ptr != "" {
+		found(ptr, "enum", outside(enum), false)
+	}
+	switch {
+	case slices.Contains(types, "string"):
+		strConstraints(s, ptr, found)
+	case slices.Contains(types, "array"):
+		if n, ok := intOf(s["maxItems"]); ok && n < 1000 {
+			item := map[string]any{}
+			if items, ok := s["items"].(map[string]any); ok {
+				if m, err := schemanode.Merged(items, d.ResolveSchema); err == nil && !slices.Contains(schemanode.Types(m), "object") {
+					found(ptr, "maxItems", repeat("x", n+1), false)
+					break
+				}
+			}
+			found(ptr, "maxItems", repeat(item, n+1), false)
+		}
+		if items, ok := s["items"].(map[string]any); ok {
+			walkConstraints(d, items, ptr+"/0", depth+1, found)
+		}
+	case slices.Contains(types, "object") || s["properties"] != nil:
+		props, _ := s["properties"].(map[string]any)
+		required, _ := s["required"].([]any)
+		keys := make([]string, 0, len(props))
+		for k := range props {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			p := ptr + spec.Pointer(k)
+			if slices.Contains(required, any(k)) {
+				found(p, "required", nil, true)
+			}
+			if pm, ok := props[k].(map[string]any); ok {
+				walkConstraints(d, pm, p, depth+1, found)
+			}
+		}
+	}
+}
+
+func strConstraints(s map[string]any, ptr string, found func(ptr, kw string, bad any, missing bool)) {
+	maxLen, hasMax := intOf(s["maxLength"])
+	if n, ok := intOf(s[spec.MaxBytesKeyword]); ok {
+		// Over the byte limit in three-byte characters, within maxLength.
+		over := strings.Repeat("腾", n/3+1)
+		if !hasMax || len([]rune(over)) <= maxLen {
+			found(ptr, spec.MaxBytesKeyword, over, false)
+		}
+	}
+	if hasMax {
+		found(ptr, "maxLength", strings.Repeat("x", maxLen+1), false)
+	}
+	if p, ok := s["pattern"].(string); ok {
+		if re, err := regexp.Compile(p); err == nil {
+			for _, cand := range []string{"é群 ", " bad value ", "\t", "!"} {
+				if !re.MatchString(cand) {
+					found(ptr, "pattern", cand, false)
+					break
+				}
+			}
+		}
+	}
+}
+
+func wrongType(types []string) any {
+	switch types[0] {
+	case "string":
+		return json.Number("12345")
+	case "object", "array", "boolean":
+		return "not-a-" + types[0]
+	}
+	return "not-a-number"
+}
+
+func outside(enum []any) any {
+	if len(enum) > 0 {
+		if _, ok := enum[0].(json.Number); ok {
+			max := 0.0
+			for _, e := range enum {
+				if f, err := e.(json.Number).Float64(); err == nil && f > max {
+					max = f
+				}
+			}
+			return json.Number(strconv.FormatFloat(max+1, 'f', -1, 64))
+		}
+	}
+	return "chatmock-not-in-enum"
+}
+
+func repeat(v any, n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = tmpl.DeepCopy(v)
+	}
+	return out
+}
+
+func intOf(v any) (int, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	i, err := n.Int64()
+	return int(i), err == nil
+}
+
+// set puts v at a JSON pointer, making objects and a first array element
+// on the way.
+func set(root any, ptr string, v any) any {
+	toks := tokens(ptr)
+	if len(toks) == 0 {
+		return v
+	}
+	return setTok(root, toks, v)
+}
+
+func setTok(node any, toks []string, v any) any {
+	if len(toks) == 0 {
+		return v
+	}
+	if i, err := strconv.Atoi(toks[0]); err == nil {
+		arr, _ := node.([]any)
+		for len(arr) <= i {
+			arr = append(arr, map[string]any{})
+		}
+		arr[i] = setTok(arr[i], toks[1:], v)
+		return arr
+	}
+	m, ok := node.(map[string]any)
+	if !ok {
+		m = map[string]any{}
+	}
+	m[toks[0]] = setTok(m[toks[0]], toks[1:], v)
+	return m
+}
+
+// remove deletes the member at a JSON pointer.
+func remove(root any, ptr string) any {
+	toks := tokens(ptr)
+	node := root
+	for i, t := range toks {
+		last := i == len(toks)-1
+		switch x := node.(type) {
+		case map[string]any:
+			if last {
+				delete(x, t)
+				return root
+			}
+			node = x[t]
+		case []any:
+			j, err := strconv.Atoi(t)
+			if err != nil || j >= len(x) {
+				return root
+			}
+			node = x[j]
+		default:
+			return root
+		}
+	}
+	return root
+}
+
+func tokens(ptr string) []string {
+	if ptr == "" {
+		return nil
+	}
+	toks := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
+	for i, t := range toks {
+		toks[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
+	}
+	return toks
+}
+
+func (c *Case) clone() *Case {
+	n := *c
+	n.Query = make(map[string][]string, len(c.Query))
+	for k, v := range c.Query {
+		n.Query[k] = slices.Clone(v)
+	}
+	n.Header = make(map[string]string, len(c.Header))
+	for k, v := range c.Header {
+		n.Header[k] = v
+	}
+	n.Body = slices.Clone(c.Body)
+	n.value = tmpl.DeepCopy(c.value)
+	return &n
+}
+
+// envelopeProbe is a failure used to see what an API's error envelope
+// holds, whatever the failure.
+var envelopeProbe = envelope.Failure{Class: envelope.Schema, Pointer: "/chatmock-probe", Keyword: "type"}
+
+// Expected says in a few words what the case expects.
+func (c *Case) Expected() string {
+	if c.Want == nil || c.Want.Success {
+		return strings.Join(c.Expect, " or ")
+	}
+	return fmt.Sprintf("%d for %s", c.Want.Status, describe(c.Want))
+}

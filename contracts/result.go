@@ -1,0 +1,44 @@
+package contracts
+
+import "time"
+
+// Outcome of one case.
+const (
+	Passed  = "passed"
+	Failed  = "failed"
+	Skipped = "skipped"
+)
+
+// Result is what running one case found.
+type Result struct {
+	Case     *Case
+	Outcome  string   // Passed, Failed or Skipped
+	Problems []string // for a failure: each "where: what was expected, what came" (a JSON pointer and the keyword or rule)
+	Reason   string   // for a skip: why
+	Request  *Sent    // nil when nothing was sent
+	Response *Got     // nil when no answer came
+	Took     time.Duration
+}
+
+// Sent is the request as sent, secrets redacted.
+type Sent struct {
+	Method string              `json:"method"`
+	URL    string              `json:"url"`
+	Header map[string][]string `json:"header"`
+	Body   string              `json:"body"`
+}
+
+// Got is the answer as received (the body cut at 64 KiB).
+type Got struct {
+	Status int                 `json:"status"`
+	Header map[string][]string `json:"header"`
+	Body   string              `json:"body"`
+}
+
+// Report is a whole run.
+type Report struct {
+	Target  string
+	Started time.Time
+	Took    time.Duration
+	Results []*Result
+}

@@ -1,0 +1,326 @@
+package contracts
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chatmock/chatmock/spec"
+	"github.com/chatmock/chatmock/tmpl"
+)
+
+// RunOptions are the settings of a run.
+type RunOptions struct {
+	Target   string            // base URL of the implementation
+	Parallel int               // cases in flight at once (1 when 0)
+	Timeout  time.Duration     // per request (10 s when 0)
+	Rate     float64           // requests per second at most (0: no cap)
+	Header   map[string]string // sent with every request
+	Client   *http.Client      // nil: one with Timeout
+	Progress io.Writer         // a line per finished case; nil: quiet
+}
+
+// Run sends the cases and checks every answer.
+func Run(ctx context.Context, set *spec.Set, cases []*Case, o RunOptions) *Report {
+	if o.Parallel < 1 {
+		o.Parallel = 1
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.Client == nil {
+		o.Client = &http.Client{Timeout: o.Timeout}
+	}
+	ops := map[string]*spec.Operation{}
+	for _, op := range set.Operations() {
+		ops[op.Doc.API+"/"+op.ID] = op
+	}
+	r := &Report{Target: o.Target, Started: time.Now(), Results: make([]*Result, len(cases))}
+	var pace <-chan time.Time
+	if o.Rate > 0 {
+		t := time.NewTicker(time.Duration(float64(time.Second) / o.Rate))
+		defer t.Stop()
+		pace = t.C
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range o.Parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				res := runCase(ctx, o, ops[cases[i].API+"/"+cases[i].Operation], cases[i])
+				mu.Lock()
+				r.Results[i] = res
+				if o.Progress != nil {
+					fmt.Fprintf(o.Progress, "%-7s %s\n", res.Outcome, res.Case.ID)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range cases {
+		if pace != nil {
+			select {
+			case <-pace:
+			case <-ctx.Done():
+			}
+		}
+		if ctx.Err() != nil {
+			r.Results[i] = &Result{Case: cases[i], Outcome: Skipped, Reason: "the run was stopped"}
+			continue
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	r.Took = time.Since(r.Started)
+	return r
+}
+
+func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Result {
+	res := &Result{Case: c}
+	start := time.Now()
+	defer func() { res.Took = time.Since(start) }()
+	u := strings.TrimSuffix(o.Target, "/") + c.Path
+	if len(c.Query) > 0 {
+		u += "?" + c.Query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, c.Method, u, bytes.NewReader(c.Body))
+	if err != nil {
+		res.Outcome, res.Problems = Failed, []string{"the request could not be made: " + err.Error()}
+		return res
+	}
+	for k, v := range o.Header {
+		req.Header.Set(k, v)
+	}
+	for k, v := range c.Header {
+		req.Header.Set(k, v)
+	}
+	res.Request = &Sent{Method: c.Method, URL: redactURL(u), Header: redactHeader(req.Header), Body: string(c.Body)}
+	resp, err := o.Client.Do(req)
+	if err != nil {
+		res.Outcome, res.Problems = Failed, []string{"no answer: " + err.Error()}
+		return res
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	res.Response = &Got{Status: resp.StatusCode, Header: resp.Header, Body: clip(body)}
+	res.Problems = check(op, c, resp, body)
+	res.Outcome = Passed
+	if len(res.Problems) > 0 {
+		res.Outcome = Failed
+	}
+	return res
+}
+
+// check compares an answer with the documents and with the case.
+func check(op *spec.Operation, c *Case, resp *http.Response, body []byte) []string {
+	var problems []string
+	status := strconv.Itoa(resp.StatusCode)
+	documented := op.Responses[status]
+	if documented == nil {
+		documented = op.Responses[status[:1]+"XX"]
+	}
+	if documented == nil {
+		documented = op.Responses["default"]
+	}
+	if _, ok := op.Responses[status]; !ok && documented == nil {
+		problems = append(problems, fmt.Sprintf("status: %d is not a status the operation documents (%s)", resp.StatusCode, strings.Join(op.Statuses(), ", ")))
+	}
+	var value any
+	if len(body) > 0 && len(documented) > 0 {
+		mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+		var media *spec.Media
+		for _, m := range documented {
+			if strings.EqualFold(m.Type, mt) {
+				media = m
+			}
+		}
+		if media == nil {
+			problems = append(problems, fmt.Sprintf("Content-Type: %q is not documented for %s", resp.Header.Get("Content-Type"), status))
+		} else if v, err := media.Decode(body); err != nil {
+			problems = append(problems, "body: does not parse as "+media.Type+": "+err.Error())
+		} else {
+			value = v
+			if media.Schema != nil {
+				if err := media.Schema.Validate(v); err != nil {
+					for _, viol := range spec.Violations(err) {
+						problems = append(problems, fmt.Sprintf("body %s: %s (%s)", orRoot(viol.Pointer), viol.Message, viol.Keyword))
+					}
+				}
+			}
+		}
+	}
+	for _, h := range requiredHeaders(op, status) {
+		if resp.Header.Get(h) == "" {
+			problems = append(problems, "header "+h+": required by the document, missing")
+		}
+	}
+	return append(problems, expectation(op, c, resp.StatusCode, value)...)
+}
+
+// expectation checks what this case wants: a success, or the declared error.
+func expectation(op *spec.Operation, c *Case, status int, value any) []string {
+	w := c.Want
+	if w == nil || w.Success {
+		if !slices.Contains(c.Expect, strconv.Itoa(status)) {
+			return []string{fmt.Sprintf("status: want a success (%s), got %d", strings.Join(c.Expect, " or "), status)}
+		}
+		if looksLikeError(op, value) {
+			return []string{"body: a success was expected, the answer is the API's error envelope"}
+		}
+		return nil
+	}
+	var problems []string
+	if w.Status != 0 && status != w.Status {
+		problems = append(problems, fmt.Sprintf("status: want %d for %s, got %d", w.Status, describe(w), status))
+	}
+	for _, p := range match(w.Body, value, "") {
+		problems = append(problems, p+" (for "+describe(w)+")")
+	}
+	return problems
+}
+
+func describe(w *Want) string {
+	f := w.Failure
+	if f.Pointer != "" {
+		return fmt.Sprintf("%s at %s", f.Keyword, f.Pointer)
+	}
+	if f.Name != "" {
+		return fmt.Sprintf("%s %s", f.Class, f.Name)
+	}
+	return string(f.Class)
+}
+
+// match checks that got has what want has: every key, and every value that
+// is a code rather than prose (numbers, booleans, strings without spaces).
+func match(want, got any, ptr string) []string {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return []string{fmt.Sprintf("body %s: want an object, got %s", orRoot(ptr), tmpl.Text(got))}
+		}
+		var out []string
+		for k, wv := range w {
+			gv, ok := g[k]
+			if !ok {
+				out = append(out, fmt.Sprintf("body %s: missing", orRoot(ptr+spec.Pointer(k))))
+				continue
+			}
+			out = append(out, match(wv, gv, ptr+spec.Pointer(k))...)
+		}
+		return out
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) < len(w) {
+			return []string{fmt.Sprintf("body %s: want %d item(s), got %s", orRoot(ptr), len(w), tmpl.Text(got))}
+		}
+		var out []string
+		for i := range w {
+			out = append(out, match(w[i], g[i], ptr+"/"+strconv.Itoa(i))...)
+		}
+		return out
+	case string:
+		if strings.ContainsAny(w, " \n") || w == "" {
+			return nil // prose: its wording is the implementation's own
+		}
+	}
+	if tmpl.Text(want) != tmpl.Text(got) {
+		return []string{fmt.Sprintf("body %s: want %s, got %s", orRoot(ptr), tmpl.Text(want), tmpl.Text(got))}
+	}
+	return nil
+}
+
+// looksLikeError tells whether a success-status body is the API's error
+// envelope (Tencent's HTTP 200 with ActionStatus FAIL).
+func looksLikeError(op *spec.Operation, value any) bool {
+	w := &Case{Header: map[string]string{}}
+	probe := want(op, w, envelopeProbe)
+	if probe.Body == nil || value == nil {
+		return false
+	}
+	m, ok := probe.Body.(map[string]any)
+	if !ok {
+		return false
+	}
+	code := map[string]any{}
+	for k, v := range m {
+		if s, ok := v.(string); ok && !strings.ContainsAny(s, " \n") && s != "" {
+			code[k] = v // the envelope's constant codes, e.g. ActionStatus FAIL
+		}
+	}
+	return len(code) > 0 && len(match(code, value, "")) == 0
+}
+
+// requiredHeaders lists the headers the document requires on a status.
+func requiredHeaders(op *spec.Operation, status string) []string {
+	v, ok := spec.Lookup(op.Raw, spec.Pointer("responses", status, "headers"))
+	if !ok {
+		return nil
+	}
+	headers, _ := v.(map[string]any)
+	var out []string
+	for name, h := range headers {
+		if hm, ok := h.(map[string]any); ok && hm["required"] == true {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func orRoot(ptr string) string {
+	if ptr == "" {
+		return "/"
+	}
+	return ptr
+}
+
+func clip(b []byte) string {
+	if len(b) > 64<<10 {
+		return string(b[:64<<10]) + "…"
+	}
+	return string(b)
+}
+
+var secretQuery = []string{"usersig", "sdkappid", "identifier", "token", "access_token", "api_key"}
+
+func redactURL(u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	q := parsed.Query()
+	for _, k := range secretQuery {
+		if q.Has(k) {
+			q.Set(k, "[redacted]")
+		}
+	}
+	parsed.RawQuery = q.Encode()
+	return parsed.String()
+}
+
+func redactHeader(h http.Header) map[string][]string {
+	out := map[string][]string{}
+	for k, v := range h {
+		if strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "Cookie") {
+			scheme, _, _ := strings.Cut(v[0], " ")
+			out[k] = []string{scheme + " [redacted]"}
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
