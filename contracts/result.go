@@ -18,6 +18,8 @@ type Result struct {
 	Request  *Sent    // nil when nothing was sent
 	Response *Got     // nil when no answer came
 	Took     time.Duration
+
+	unreachable bool // the connection could not be made
 }
 
 // Sent is the request as sent, secrets redacted.

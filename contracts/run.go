@@ -3,9 +3,12 @@ package contracts
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -45,6 +48,7 @@ func Run(ctx context.Context, set *spec.Set, cases []*Case, o RunOptions) *Repor
 		ops[op.Doc.API+"/"+op.ID] = op
 	}
 	r := &Report{Target: o.Target, Started: time.Now(), Results: make([]*Result, len(cases))}
+	cases = uniqueKeys(cases, ops, fmt.Sprintf("%x", time.Now().UnixNano()%0xfffff))
 	var pace <-chan time.Time
 	if o.Rate > 0 {
 		t := time.NewTicker(time.Duration(float64(time.Second) / o.Rate))
@@ -90,6 +94,10 @@ func Run(ctx context.Context, set *spec.Set, cases []*Case, o RunOptions) *Repor
 
 func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Result {
 	res := &Result{Case: c}
+	if c.Skip != "" {
+		res.Outcome, res.Reason = Skipped, c.Skip
+		return res
+	}
 	start := time.Now()
 	defer func() { res.Took = time.Since(start) }()
 	u := strings.TrimSuffix(o.Target, "/") + c.Path
@@ -111,6 +119,8 @@ func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Re
 	resp, err := o.Client.Do(req)
 	if err != nil {
 		res.Outcome, res.Problems = Failed, []string{"no answer: " + err.Error()}
+		var op *net.OpError
+		res.unreachable = errors.As(err, &op) && op.Op == "dial"
 		return res
 	}
 	defer resp.Body.Close()
@@ -323,4 +333,58 @@ func redactHeader(h http.Header) map[string][]string {
 		out[k] = v
 	}
 	return out
+}
+
+// Unreachable tells whether no case could reach the target at all.
+func (r *Report) Unreachable() bool {
+	sent := 0
+	for _, res := range r.Results {
+		if res.Outcome == Skipped {
+			continue
+		}
+		sent++
+		if !res.unreachable {
+			return false
+		}
+	}
+	return sent > 0
+}
+
+// uniqueKeys gives the body fields that become a created resource's key
+// (x-chatmock-store create.unique) a suffix of this run, on the cases that
+// expect a success, so a run does not trip over its own creations, nor
+// over a previous run's.
+func uniqueKeys(cases []*Case, ops map[string]*spec.Operation, run string) []*Case {
+	out := make([]*Case, len(cases))
+	n := 0
+	for i, c := range cases {
+		out[i] = c
+		op := ops[c.API+"/"+c.Operation]
+		if op == nil || op.Store == nil || op.Store.Create == nil || c.value == nil || (c.Want != nil && !c.Want.Success) {
+			continue
+		}
+		v := tmpl.DeepCopy(c.value)
+		changed := false
+		for _, path := range op.Store.Create.Unique {
+			ptr := "/" + strings.ReplaceAll(path, ".", "/")
+			if s, ok := lookupString(v, ptr); ok {
+				n++
+				v = set(v, ptr, fmt.Sprintf("%s-%s%d", s, run, n))
+				changed = true
+			}
+		}
+		if changed {
+			u := c.clone()
+			u.value = v
+			u.Body, _ = json.Marshal(v)
+			out[i] = u
+		}
+	}
+	return out
+}
+
+func lookupString(v any, ptr string) (string, bool) {
+	x, ok := spec.Lookup(v, ptr)
+	s, isString := x.(string)
+	return s, ok && isString
 }

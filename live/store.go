@@ -16,7 +16,7 @@ import (
 // store:
 //
 //	x-chatmock-store:
-//	  create: {kind: groups, key: '{{answer.GroupId}}', owner: '{{body.Owner_Account}}', creator: '{{query.identifier}}'}
+//	  create: {kind: groups, key: '{{answer.GroupId}}', unique: [GroupId], owner: '{{body.Owner_Account}}', creator: '{{query.identifier}}'}
 //	  read:   {kind: groups, key: '{{path.id}}'}        # one record, as record.*
 //	  read:   {kind: groups, keys: '{{body.GroupIdList}}'}  # one item per key, found or not
 //	  list:   {kind: groups}                            # every record, as items
@@ -35,7 +35,10 @@ type StorePlan struct {
 
 // StoreStep is one thing done to the store.
 type StoreStep struct {
-	Kind    string
+	Kind string
+	// Unique lists the body fields (dotted paths) whose values become the
+	// resource's key, so a contract run that creates it keeps them unique.
+	Unique  []string
 	Key     *tmpl.Template
 	Keys    *tmpl.Template
 	Owner   *tmpl.Template
@@ -43,11 +46,12 @@ type StoreStep struct {
 }
 
 type rawStep struct {
-	Kind    string `json:"kind"`
-	Key     any    `json:"key"`
-	Keys    any    `json:"keys"`
-	Owner   any    `json:"owner"`
-	Creator any    `json:"creator"`
+	Kind    string   `json:"kind"`
+	Unique  []string `json:"unique"`
+	Key     any      `json:"key"`
+	Keys    any      `json:"keys"`
+	Owner   any      `json:"owner"`
+	Creator any      `json:"creator"`
 }
 
 // ParseStore compiles the operation's x-chatmock-store; nil, nil without.
@@ -93,7 +97,7 @@ func compileStep(r rawStep) (*StoreStep, error) {
 	if r.Kind == "" {
 		return nil, fmt.Errorf("a kind is required")
 	}
-	s := &StoreStep{Kind: r.Kind}
+	s := &StoreStep{Kind: r.Kind, Unique: r.Unique}
 	for _, f := range []struct {
 		v   any
 		dst **tmpl.Template

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -44,7 +45,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"serve", "--addr", "256.0.0.1:99999"}, exitProblems, "", "listen"},
 		{[]string{"test"}, exitUsage, "", "--target is required"},
 		{[]string{"test", "--target", "ftp://x"}, exitUsage, "", "is not an http(s) URL"},
-		{[]string{"test", "--target", "http://127.0.0.1:9"}, exitProblems, "", "not yet"},
+		{[]string{"test", "--target", "http://127.0.0.1:9", "--api", "nexudus"}, exitUsage, "", "no case reached http://127.0.0.1:9"},
+		{[]string{"test", "--target", "http://127.0.0.1:9", "--rate", "fast"}, exitUsage, "", `--rate "fast": want N/s`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -323,5 +325,45 @@ func TestServeWatchReloads(t *testing.T) {
 	time.Sleep(1 * time.Second)
 	if got := post(t, base+tencentCreate, `{"Type":"Public","Name":"g","GroupId":"Kept"}`); got != want {
 		t.Errorf("a broken document should leave the previous version serving: %s", got)
+	}
+}
+
+// chatmock test against the bundled mock: every case passes (or is skipped
+// with its reason), with a JUnit report a JUnit parser reads, and no
+// secret in any output.
+func TestTestAgainstTheMock(t *testing.T) {
+	base, stop := startServe(t, "--seed", "1")
+	defer stop()
+	dir := t.TempDir()
+	code, stdout, stderr := runCLI("test", "--target", base, "--junit", dir+"/junit.xml", "--json", dir+"/report.json",
+		"--tencent-sdkappid", "88888888", "--tencent-identifier", "admin", "--tencent-usersig", "TOPSECRET", "--nexudus-token", "TOPSECRET")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !regexp.MustCompile(`TOTAL\s+1\d\d\s+0\s+2`).MatchString(stdout) {
+		t.Errorf("summary:\n%s", stdout)
+	}
+	b, err := os.ReadFile(dir + "/junit.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(b, &suites); err != nil || suites.Tests < 150 || suites.Failures != 0 || len(suites.Suites) != 4 {
+		t.Errorf("JUnit: %v, %+v", err, suites)
+	}
+	js, _ := os.ReadFile(dir + "/report.json")
+	for _, out := range []string{stdout, string(b), string(js)} {
+		if strings.Contains(out, "TOPSECRET") {
+			t.Error("a secret reached a report")
+		}
 	}
 }

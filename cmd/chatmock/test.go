@@ -2,14 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/chatmock/chatmock/contracts"
 	"github.com/chatmock/chatmock/spec"
@@ -18,16 +19,27 @@ import (
 func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("test", "test --target URL [--spec PATH]... [--api NAME]... [--operation ID]... [--dry-run] [credentials]",
 		"Checks a real implementation against the documents. The cases are derived from\n"+
-			"the documents: so far every documented request example, expecting a documented\n"+
-			"success. --dry-run lists them and sends nothing; running them lands with the\n"+
-			"contract-runner issue. Credentials come from flags or CHATMOCK_* variables and are\n"+
-			"never printed.", stdout)
+			"the documents: a positive case per documented request example, and a negative case\n"+
+			"per constraint, credential and required parameter, each expecting the error the API's\n"+
+			"declaration gives. Every answer is checked against its documented status, media type,\n"+
+			"headers and schema. --dry-run lists the cases and sends nothing. Credentials come from\n"+
+			"flags or CHATMOCK_* variables and are never printed. Exit 1 when a case fails, 2 on a\n"+
+			"usage error or when the target cannot be reached.", stdout)
 	target := fs.String("target", "", "base URL of the implementation under test")
 	specs := specFlag(fs)
 	var apis, ops listFlag
 	fs.Var(&apis, "api", "only this API (repeatable)")
 	fs.Var(&ops, "operation", "only this operationId (repeatable)")
 	dryRun := fs.Bool("dry-run", false, "list the cases and send nothing")
+	var include, exclude, headers listFlag
+	fs.Var(&include, "include", "only cases with this tag: positive, negative (repeatable)")
+	fs.Var(&exclude, "exclude", "no cases with this tag (repeatable)")
+	fs.Var(&headers, "header", "'K: V' sent with every request (repeatable)")
+	parallel := fs.Int("parallel", 4, "cases in flight at once")
+	timeout := fs.Duration("timeout", 10*time.Second, "how long one request may take")
+	rate := fs.String("rate", "", "at most N requests a second, written N/s (Tencent allows 200/s)")
+	junitPath := fs.String("junit", "", "write a JUnit XML report here")
+	jsonPath := fs.String("json", "", "write a JSON report here")
 	sdkappid := fs.String("tencent-sdkappid", os.Getenv("CHATMOCK_TENCENT_SDKAPPID"), "Tencent SDKAppID (CHATMOCK_TENCENT_SDKAPPID)")
 	identifier := fs.String("tencent-identifier", os.Getenv("CHATMOCK_TENCENT_IDENTIFIER"), "Tencent app admin account (CHATMOCK_TENCENT_IDENTIFIER)")
 	usersig := fs.String("tencent-usersig", os.Getenv("CHATMOCK_TENCENT_USERSIG"), "Tencent UserSig (CHATMOCK_TENCENT_USERSIG)")
@@ -62,11 +74,19 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	hasTag := func(c *contracts.Case, tags []string) bool {
+		return slices.ContainsFunc(c.Tags, func(t string) bool { return slices.Contains(tags, t) })
+	}
 	cases = slices.DeleteFunc(cases, func(c *contracts.Case) bool {
-		return (len(apis) > 0 && !slices.Contains(apis, c.API)) || (len(ops) > 0 && !slices.Contains(ops, c.Operation))
+		return (len(apis) > 0 && !slices.Contains(apis, c.API)) || (len(ops) > 0 && !slices.Contains(ops, c.Operation)) ||
+			(len(include) > 0 && !hasTag(c, include)) || hasTag(c, exclude)
 	})
 	if !*dryRun {
-		return errors.New("not yet: running cases lands with the contract-runner issue; --dry-run lists them")
+		o, err := runOptions(*target, *parallel, *timeout, *rate, headers, stdout)
+		if err != nil {
+			return err
+		}
+		return runCases(ctx, set, cases, o, *junitPath, *jsonPath, stdout)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CASE\tREQUEST\tEXPECT")
@@ -77,6 +97,62 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "%d cases, none sent (--dry-run)\n", len(cases))
+	return nil
+}
+
+func runOptions(target string, parallel int, timeout time.Duration, rate string, headers []string, progress io.Writer) (contracts.RunOptions, error) {
+	o := contracts.RunOptions{Target: target, Parallel: parallel, Timeout: timeout, Header: map[string]string{}, Progress: progress}
+	if parallel < 1 {
+		return o, &usageError{"--parallel must be at least 1"}
+	}
+	if rate != "" {
+		n, err := strconv.ParseFloat(strings.TrimSuffix(rate, "/s"), 64)
+		if err != nil || n <= 0 {
+			return o, &usageError{fmt.Sprintf("--rate %q: want N/s, such as 200/s", rate)}
+		}
+		o.Rate = n
+	}
+	for _, h := range headers {
+		k, v, ok := strings.Cut(h, ":")
+		if !ok || strings.TrimSpace(k) == "" {
+			return o, &usageError{fmt.Sprintf("--header %q: want 'Name: value'", h)}
+		}
+		o.Header[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return o, nil
+}
+
+// runCases sends the cases, prints the progress and the summary, writes
+// the reports, and fails when a case failed.
+func runCases(ctx context.Context, set *spec.Set, cases []*contracts.Case, o contracts.RunOptions, junitPath, jsonPath string, stdout io.Writer) error {
+	report := contracts.Run(ctx, set, cases, o)
+	fmt.Fprintln(stdout)
+	report.WriteSummary(stdout)
+	for _, out := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{{junitPath, report.WriteJUnit}, {jsonPath, report.WriteJSON}} {
+		if out.path == "" {
+			continue
+		}
+		f, err := os.Create(out.path)
+		if err != nil {
+			return err
+		}
+		werr := out.write(f)
+		if err := f.Close(); werr == nil {
+			werr = err
+		}
+		if werr != nil {
+			return werr
+		}
+	}
+	if report.Unreachable() {
+		return &usageError{"no case reached " + o.Target + ": is it running?"}
+	}
+	if _, failed, _ := report.Counts(); failed > 0 {
+		return &problemsError{failed}
+	}
 	return nil
 }
 
