@@ -126,6 +126,9 @@ func derivePositive(op *spec.Operation, creds Credentials) ([]*Case, error) {
 				if m.Kind == spec.KindJSON && e.HasValue {
 					c.value = tmpl.DeepCopy(e.Value)
 				}
+				if m.Kind == spec.KindXML {
+					c.Header["Accept"] = m.Type // and check the XML answer too
+				}
 				authorize(c, op, creds)
 				addRequiredParameters(c, op)
 				out = append(out, c)
