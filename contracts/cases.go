@@ -32,6 +32,7 @@ type Case struct {
 	Expect    []string // the documented statuses a success may have
 	Want      *Want    // negative cases: the error the declaration gives
 	Skip      string   // why the case is not sent, when it is not
+	Steps     []*Step  // stateful sequences: what follows the create this case makes
 	value     any      // the body as a JSON value, for deriving variants
 }
 
@@ -66,8 +67,17 @@ func Derive(set *spec.Set, creds Credentials) ([]*Case, error) {
 		}
 		out = append(out, deriveNegative(op, base)...)
 	}
+	creates := map[string]*Case{}
 	for _, c := range out {
-		if needsResource(set, c) {
+		if c.Want == nil && c.value != nil {
+			if prev := creates[c.API+"/"+c.Operation]; prev == nil || len(c.Body) > len(prev.Body) {
+				creates[c.API+"/"+c.Operation] = c
+			}
+		}
+	}
+	out = append(out, deriveStateful(set, creates)...)
+	for _, c := range out {
+		if len(c.Steps) == 0 && needsResource(set, c) {
 			c.Skip = "needs a resource created before it; the stateful sequences are not derived yet"
 		}
 	}

@@ -325,6 +325,13 @@ var envelopeProbe = envelope.Failure{Class: envelope.Schema, Pointer: "/chatmock
 
 // Expected says in a few words what the case expects.
 func (c *Case) Expected() string {
+	if len(c.Steps) > 0 {
+		steps := make([]string, len(c.Steps))
+		for i, s := range c.Steps {
+			steps[i] = s.Op.ID + " (" + s.Expect + ")"
+		}
+		return strings.Join(c.Expect, " or ") + ", then " + strings.Join(steps, ", then ")
+	}
 	if c.Want == nil || c.Want.Success {
 		return strings.Join(c.Expect, " or ")
 	}

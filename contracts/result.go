@@ -18,6 +18,7 @@ type Result struct {
 	Request  *Sent    // nil when nothing was sent
 	Response *Got     // nil when no answer came
 	Took     time.Duration
+	Created  []string // keys of the resources the case created
 
 	unreachable bool // the connection could not be made
 }

@@ -99,15 +99,90 @@ func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Re
 		return res
 	}
 	start := time.Now()
-	defer func() { res.Took = time.Since(start) }()
+	defer func() {
+		res.Took = time.Since(start)
+		res.Outcome = Passed
+		if len(res.Problems) > 0 {
+			res.Outcome = Failed
+		}
+	}()
+	resp, body, ok := send(ctx, o, c, res)
+	if !ok {
+		return res
+	}
+	res.Problems = check(op, c, resp, body)
+	if len(c.Steps) == 0 || len(res.Problems) > 0 {
+		return res
+	}
+	key, err := createdKey(op, body)
+	if err != nil {
+		res.Problems = append(res.Problems, "the created key: "+err.Error())
+		return res
+	}
+	res.Created = append(res.Created, key)
+	for i, step := range c.Steps {
+		sc := c // a step without a place for the key sends the create again
+		if step.Where != "" {
+			sc = step.request(key)
+		}
+		sr := &Result{Case: sc}
+		resp, body, ok := send(ctx, o, sc, sr)
+		prefix := fmt.Sprintf("step %d (%s): ", i+1, step.Op.ID)
+		if !ok {
+			res.Problems = append(res.Problems, prefix+strings.Join(sr.Problems, "; "))
+			return res
+		}
+		res.Request, res.Response = sr.Request, sr.Response
+		for _, p := range stepProblems(step, sc, resp, body, key) {
+			res.Problems = append(res.Problems, prefix+p)
+		}
+	}
+	return res
+}
+
+// stepProblems checks a step's answer: against the documents, and as the
+// step expects — a success that shows the key, or a refusal.
+func stepProblems(step *Step, c *Case, resp *http.Response, body []byte, key string) []string {
+	problems := check(step.Op, &Case{Expect: c.Expect, Want: &Want{Success: true}}, resp, body)
+	var value any
+	if len(body) > 0 {
+		value = decodeLoose(body)
+	}
+	refused := resp.StatusCode >= 400 || looksLikeError(step.Op, value)
+	switch step.Expect {
+	case "error":
+		problems = slices.DeleteFunc(problems, func(p string) bool {
+			return strings.HasPrefix(p, "status: want a success") || strings.HasPrefix(p, "body: a success was expected")
+		})
+		if !refused {
+			problems = append(problems, "want the API to refuse this (the resource was already created or destroyed), it answered a success")
+		}
+	case "read":
+		if !refused && !bytes.Contains(body, []byte(key)) {
+			problems = append(problems, fmt.Sprintf("the answer does not show the created key %q", key))
+		}
+	}
+	return problems
+}
+
+func decodeLoose(body []byte) any {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return nil
+	}
+	return v
+}
+
+// send makes a case's request and reads the answer, recording both in res.
+func send(ctx context.Context, o RunOptions, c *Case, res *Result) (*http.Response, []byte, bool) {
 	u := strings.TrimSuffix(o.Target, "/") + c.Path
 	if len(c.Query) > 0 {
 		u += "?" + c.Query.Encode()
 	}
 	req, err := http.NewRequestWithContext(ctx, c.Method, u, bytes.NewReader(c.Body))
 	if err != nil {
-		res.Outcome, res.Problems = Failed, []string{"the request could not be made: " + err.Error()}
-		return res
+		res.Problems = append(res.Problems, "the request could not be made: "+err.Error())
+		return nil, nil, false
 	}
 	for k, v := range o.Header {
 		req.Header.Set(k, v)
@@ -118,20 +193,15 @@ func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Re
 	res.Request = &Sent{Method: c.Method, URL: redactURL(u), Header: redactHeader(req.Header), Body: string(c.Body)}
 	resp, err := o.Client.Do(req)
 	if err != nil {
-		res.Outcome, res.Problems = Failed, []string{"no answer: " + err.Error()}
+		res.Problems = append(res.Problems, "no answer: "+err.Error())
 		var op *net.OpError
 		res.unreachable = errors.As(err, &op) && op.Op == "dial"
-		return res
+		return nil, nil, false
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	res.Response = &Got{Status: resp.StatusCode, Header: resp.Header, Body: clip(body)}
-	res.Problems = check(op, c, resp, body)
-	res.Outcome = Passed
-	if len(res.Problems) > 0 {
-		res.Outcome = Failed
-	}
-	return res
+	return resp, body, true
 }
 
 // check compares an answer with the documents and with the case.

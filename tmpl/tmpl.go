@@ -41,6 +41,7 @@ type Scope interface {
 // Template is a compiled template.
 type Template struct {
 	node node
+	src  any
 }
 
 // Compile compiles a JSON template value.
@@ -49,7 +50,19 @@ func Compile(v any) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Template{node: n}, nil
+	return &Template{node: n, src: v}, nil
+}
+
+// Mentions tells whether the template's text contains s anywhere.
+func (t *Template) Mentions(s string) bool {
+	b, err := json.Marshal(t.src)
+	return err == nil && strings.Contains(string(b), s)
+}
+
+// Source is the template as written, when it is a string ("" otherwise).
+func (t *Template) Source() string {
+	s, _ := t.src.(string)
+	return s
 }
 
 // MustCompile is Compile for templates written in Go code.
