@@ -44,4 +44,6 @@ type Report struct {
 	Started time.Time
 	Took    time.Duration
 	Results []*Result
+	Deleted int      // with cleanup: resources the run created and deleted
+	Kept    []string // with cleanup: resources it created and could not delete (no delete operation, or it failed)
 }

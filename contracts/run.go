@@ -30,6 +30,7 @@ type RunOptions struct {
 	Header   map[string]string // sent with every request
 	Client   *http.Client      // nil: one with Timeout
 	Progress io.Writer         // a line per finished case; nil: quiet
+	Cleanup  bool              // delete what the run created, where the API has a delete
 }
 
 // Run sends the cases and checks every answer.
@@ -88,6 +89,9 @@ func Run(ctx context.Context, set *spec.Set, cases []*Case, o RunOptions) *Repor
 	}
 	close(next)
 	wg.Wait()
+	if o.Cleanup {
+		r.Deleted, r.Kept = cleanup(ctx, o, set, r)
+	}
 	r.Took = time.Since(r.Started)
 	return r
 }
@@ -111,15 +115,19 @@ func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Re
 		return res
 	}
 	res.Problems = check(op, c, resp, body)
+	key, keyErr := "", error(nil)
+	if op.Store != nil && op.Store.Create != nil && resp.StatusCode < 300 && !looksLikeError(op, decodeLoose(body)) {
+		if key, keyErr = createdKey(op, body); keyErr == nil {
+			res.Created = append(res.Created, key)
+		}
+	}
 	if len(c.Steps) == 0 || len(res.Problems) > 0 {
 		return res
 	}
-	key, err := createdKey(op, body)
-	if err != nil {
-		res.Problems = append(res.Problems, "the created key: "+err.Error())
+	if keyErr != nil || key == "" {
+		res.Problems = append(res.Problems, fmt.Sprintf("the created key: %v", keyErr))
 		return res
 	}
-	res.Created = append(res.Created, key)
 	for i, step := range c.Steps {
 		sc := c // a step without a place for the key sends the create again
 		if step.Where != "" {
@@ -136,8 +144,47 @@ func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Re
 		for _, p := range stepProblems(step, sc, resp, body, key) {
 			res.Problems = append(res.Problems, prefix+p)
 		}
+		if step.Op.Store != nil && step.Op.Store.Delete != nil {
+			res.Created = nil // the sequence destroyed what it made
+		}
 	}
 	return res
+}
+
+// cleanup deletes what the run created, through each API's delete
+// operation for the kind; it returns how many were deleted and what could
+// not be.
+func cleanup(ctx context.Context, o RunOptions, set *spec.Set, r *Report) (deleted int, kept []string) {
+	for _, res := range r.Results {
+		if len(res.Created) == 0 {
+			continue
+		}
+		var create *spec.Operation
+		for _, op := range set.Operations() {
+			if op.Doc.API == res.Case.API && op.ID == res.Case.Operation {
+				create = op
+			}
+		}
+		var step *Step
+		for _, op := range set.Operations() {
+			if create != nil && op.Doc == create.Doc && op.Store != nil && op.Store.Delete != nil && op.Store.Delete.Kind == create.Store.Create.Kind {
+				step = stepFor(op, res.Case, op.Store.Delete.Key, nil, "success")
+			}
+		}
+		for _, key := range res.Created {
+			if step == nil {
+				kept = append(kept, res.Case.API+" "+key)
+				continue
+			}
+			sr := &Result{}
+			if resp, _, ok := send(ctx, o, step.request(key), sr); ok && resp.StatusCode < 300 {
+				deleted++
+			} else {
+				kept = append(kept, res.Case.API+" "+key)
+			}
+		}
+	}
+	return deleted, kept
 }
 
 // stepProblems checks a step's answer: against the documents, and as the

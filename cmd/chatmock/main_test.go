@@ -367,3 +367,23 @@ func TestTestAgainstTheMock(t *testing.T) {
 		}
 	}
 }
+
+// --cleanup deletes what the run created, where the API has a delete.
+func TestTestCleanup(t *testing.T) {
+	base, stop := startServe(t)
+	defer stop()
+	code, stdout, stderr := runCLI("test", "--target", base, "--api", "tencent", "--cleanup",
+		"--tencent-sdkappid", "1", "--tencent-identifier", "admin", "--tencent-usersig", "s")
+	if code != exitOK || !regexp.MustCompile(`cleanup: [1-9]\d* created resources deleted, 0 kept`).MatchString(stdout) {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	resp, err := http.Get(base + "/__admin/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(b), `"tencent"`) {
+		t.Errorf("groups left after --cleanup: %s", b)
+	}
+}

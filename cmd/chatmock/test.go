@@ -40,6 +40,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	rate := fs.String("rate", "", "at most N requests a second, written N/s (Tencent allows 200/s)")
 	junitPath := fs.String("junit", "", "write a JUnit XML report here")
 	jsonPath := fs.String("json", "", "write a JSON report here")
+	cleanupFlag := fs.Bool("cleanup", false, "delete what the run created, where the API has a delete (Tencent destroy_group)")
 	sdkappid := fs.String("tencent-sdkappid", os.Getenv("CHATMOCK_TENCENT_SDKAPPID"), "Tencent SDKAppID (CHATMOCK_TENCENT_SDKAPPID)")
 	identifier := fs.String("tencent-identifier", os.Getenv("CHATMOCK_TENCENT_IDENTIFIER"), "Tencent app admin account (CHATMOCK_TENCENT_IDENTIFIER)")
 	usersig := fs.String("tencent-usersig", os.Getenv("CHATMOCK_TENCENT_USERSIG"), "Tencent UserSig (CHATMOCK_TENCENT_USERSIG)")
@@ -86,6 +87,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return err
 		}
+		o.Cleanup = *cleanupFlag
 		return runCases(ctx, set, cases, o, *junitPath, *jsonPath, stdout)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
@@ -128,6 +130,9 @@ func runCases(ctx context.Context, set *spec.Set, cases []*contracts.Case, o con
 	report := contracts.Run(ctx, set, cases, o)
 	fmt.Fprintln(stdout)
 	report.WriteSummary(stdout)
+	if o.Cleanup {
+		fmt.Fprintf(stdout, "\ncleanup: %d created resources deleted, %d kept (no delete operation, or it failed)\n", report.Deleted, len(report.Kept))
+	}
 	for _, out := range []struct {
 		path  string
 		write func(io.Writer) error
