@@ -50,11 +50,16 @@ func deriveNegative(op *spec.Operation, base *Case) []*Case {
 				f.Name = sch.Param
 			}
 			add("missing-credential-"+f.Name, f, func(c *Case) { c.Query.Del(sch.Param); delete(c.Header, "Authorization") })
+			if sch.Type == "apiKey" && sch.In == "query" {
+				add("empty-credential-"+f.Name, f, func(c *Case) { c.Query.Set(sch.Param, "") })
+			}
 		}
 	} else if len(op.Security) > 1 {
 		first := op.Security[0][0]
-		add("missing-credentials", envelope.Failure{Class: envelope.Security, Name: first.Key, In: "header"},
-			func(c *Case) { delete(c.Header, "Authorization") })
+		f := envelope.Failure{Class: envelope.Security, Name: first.Key, In: "header"}
+		add("missing-credentials", f, func(c *Case) { delete(c.Header, "Authorization") })
+		add("bad-basic-credentials", f, func(c *Case) { c.Header["Authorization"] = "Basic not-base64!" })
+		add("empty-bearer-token", f, func(c *Case) { c.Header["Authorization"] = "Bearer " })
 	}
 	m := jsonMedia(op)
 	if m == nil || base.value == nil {
