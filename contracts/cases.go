@@ -76,12 +76,51 @@ func Derive(set *spec.Set, creds Credentials) ([]*Case, error) {
 		}
 	}
 	out = append(out, deriveStateful(set, creates)...)
-	for _, c := range out {
+	for i, c := range out {
 		if len(c.Steps) == 0 && needsResource(set, c) {
-			c.Skip = "needs a resource created before it; the stateful sequences are not derived yet"
+			if seq := afterCreate(set, creates, c); seq != nil {
+				out[i] = seq
+			} else {
+				c.Skip = "needs a resource created before it, and no operation of the document creates one"
+			}
 		}
 	}
 	return out, nil
+}
+
+// afterCreate turns a case that needs a resource into a sequence: create
+// one of its kind first, then send the case with the created key in place
+// of the example's.
+func afterCreate(set *spec.Set, creates map[string]*Case, c *Case) *Case {
+	var op *spec.Operation
+	for _, o := range set.Operations() {
+		if o.Doc.API == c.API && o.ID == c.Operation {
+			op = o
+		}
+	}
+	use := op.Store.Delete // the step that takes the key: a delete, else a read
+	if use == nil {
+		use = op.Store.Read
+	}
+	for _, create := range set.Operations() {
+		base := creates[create.Doc.API+"/"+create.ID]
+		if base == nil || create.Doc != op.Doc || create.Store == nil || create.Store.Create == nil || create.Store.Create.Kind != use.Kind {
+			continue
+		}
+		expect := "success"
+		if op.Store.Read != nil && answersFromRecord(op) {
+			expect = "read"
+		}
+		step := stepFor(op, c, use.Key, nil, expect)
+		if step == nil {
+			return nil
+		}
+		step.Case = c.clone() // the case itself, the key filled in when it runs
+		seq := base.clone()
+		seq.ID, seq.Tags, seq.Steps = c.ID, append(slices.Clone(c.Tags), "stateful"), []*Step{step}
+		return seq
+	}
+	return nil
 }
 
 // needsResource tells whether a case expects a success that only a

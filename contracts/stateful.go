@@ -118,7 +118,11 @@ func (s *Step) request(key string) *Case {
 		if list {
 			v = []any{key}
 		}
-		body := set(map[string]any{}, "/"+strings.ReplaceAll(name, ".", "/"), v)
+		start := tmpl.DeepCopy(c.value) // keep the rest of an example's body
+		if start == nil {
+			start = map[string]any{}
+		}
+		body := set(start, "/"+strings.ReplaceAll(name, ".", "/"), v)
 		c.value = body
 		c.Body, _ = json.Marshal(body)
 	}
