@@ -236,6 +236,11 @@ type countCond struct {
 }
 
 func (c *countCond) holds(env *Env) bool {
+	for _, cmp := range c.cmp {
+		if _, ok := number(cmp.bound.get(env)); !ok {
+			return false // an undefined bound (no edition chosen): no need to count
+		}
+	}
 	var owner string
 	if c.owner != nil {
 		o, ok := c.owner.get(env)
