@@ -177,7 +177,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	tally := r.reportTally()
 	total := tally[""]
 	doc := junitSuites{
-		Name:     reportXMLText(reportRedactURL(r.Target)),
+		Name:     reportXMLText(RedactURL(r.Target)),
 		Tests:    total.total(),
 		Failures: total.Failed,
 		Skipped:  total.Skipped,
@@ -195,7 +195,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			Timestamp: stamp,
 		}
 		if r.Target != "" {
-			suite.Properties = []junitProperty{{Name: "target", Value: reportXMLText(reportRedactURL(r.Target))}}
+			suite.Properties = []junitProperty{{Name: "target", Value: reportXMLText(RedactURL(r.Target))}}
 		}
 		for _, res := range r.Results {
 			if res == nil || reportInfoOf(res).api != api {
@@ -309,7 +309,7 @@ type jsonResult struct {
 func (r *Report) WriteJSON(w io.Writer) error {
 	tally := r.reportTally()
 	doc := jsonReport{
-		Target:  reportRedactURL(r.Target),
+		Target:  RedactURL(r.Target),
 		Started: r.Started.Format(time.RFC3339),
 		TookMs:  reportMillis(r.Took),
 		Summary: map[string]reportCounts{},
@@ -466,7 +466,7 @@ func reportRedactSent(s *Sent) *Sent {
 	if s == nil {
 		return nil
 	}
-	return &Sent{Method: s.Method, URL: reportRedactURL(s.URL), Header: reportRedactHeader(s.Header), Body: s.Body}
+	return &Sent{Method: s.Method, URL: RedactURL(s.URL), Header: RedactHeader(s.Header), Body: s.Body}
 }
 
 // reportRedactGot returns a redacted copy of g (nil for nil).
@@ -474,10 +474,11 @@ func reportRedactGot(g *Got) *Got {
 	if g == nil {
 		return nil
 	}
-	return &Got{Status: g.Status, Header: reportRedactHeader(g.Header), Body: g.Body}
+	return &Got{Status: g.Status, Header: RedactHeader(g.Header), Body: g.Body}
 }
 
-func reportRedactHeader(h map[string][]string) map[string][]string {
+// RedactHeader replaces the values of headers that carry credentials.
+func RedactHeader(h map[string][]string) map[string][]string {
 	if h == nil {
 		return nil
 	}
@@ -497,10 +498,10 @@ func reportRedactHeader(h map[string][]string) map[string][]string {
 	return out
 }
 
-// reportRedactURL replaces the values of secret query parameters, and any
+// RedactURL replaces the values of secret query parameters, and any
 // password in the user info (as net/url's Redacted does), leaving the rest of the URL as it was written
 // (order and encoding of the other parameters included).
-func reportRedactURL(raw string) string {
+func RedactURL(raw string) string {
 	base, rest, hasQuery := strings.Cut(raw, "?")
 	if u, err := url.Parse(base); err == nil && u.User != nil {
 		if _, ok := u.User.Password(); ok {

@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -237,7 +236,7 @@ func send(ctx context.Context, o RunOptions, c *Case, res *Result) (*http.Respon
 	for k, v := range c.Header {
 		req.Header.Set(k, v)
 	}
-	res.Request = &Sent{Method: c.Method, URL: redactURL(u), Header: redactHeader(req.Header), Body: string(c.Body)}
+	res.Request = &Sent{Method: c.Method, URL: RedactURL(u), Header: RedactHeader(req.Header), Body: string(c.Body)}
 	resp, err := o.Client.Do(req)
 	if err != nil {
 		res.Problems = append(res.Problems, "no answer: "+err.Error())
@@ -420,36 +419,6 @@ func clip(b []byte) string {
 		return string(b[:64<<10]) + "…"
 	}
 	return string(b)
-}
-
-var secretQuery = []string{"usersig", "sdkappid", "identifier", "token", "access_token", "api_key"}
-
-func redactURL(u string) string {
-	parsed, err := url.Parse(u)
-	if err != nil {
-		return u
-	}
-	q := parsed.Query()
-	for _, k := range secretQuery {
-		if q.Has(k) {
-			q.Set(k, "[redacted]")
-		}
-	}
-	parsed.RawQuery = q.Encode()
-	return parsed.String()
-}
-
-func redactHeader(h http.Header) map[string][]string {
-	out := map[string][]string{}
-	for k, v := range h {
-		if strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "Cookie") {
-			scheme, _, _ := strings.Cut(v[0], " ")
-			out[k] = []string{scheme + " [redacted]"}
-			continue
-		}
-		out[k] = v
-	}
-	return out
 }
 
 // Unreachable tells whether no case could reach the target at all.

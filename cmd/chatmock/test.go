@@ -93,7 +93,11 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CASE\tREQUEST\tEXPECT")
 	for _, c := range cases {
-		fmt.Fprintf(tw, "%s\t%s %s%s\t%s\n", c.ID, c.Method, strings.TrimSuffix(*target, "/")+c.Path, redactedQuery(c.Query), c.Expected())
+		u := strings.TrimSuffix(*target, "/") + c.Path
+		if len(c.Query) > 0 {
+			u += "?" + c.Query.Encode()
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\n", c.ID, c.Method, contracts.RedactURL(u), c.Expected())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -159,25 +163,4 @@ func runCases(ctx context.Context, set *spec.Set, cases []*contracts.Case, o con
 		return &problemsError{failed}
 	}
 	return nil
-}
-
-// redactedQuery shows the query's names; values of credentials are hidden.
-func redactedQuery(q url.Values) string {
-	if len(q) == 0 {
-		return ""
-	}
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		v := q.Get(k)
-		if k == "sdkappid" || k == "identifier" || k == "usersig" {
-			v = "[redacted]"
-		}
-		parts[i] = k + "=" + v
-	}
-	return "?" + strings.Join(parts, "&")
 }
