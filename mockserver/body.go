@@ -20,7 +20,7 @@ import (
 // their compiled schemas, converting the text by the schema's types.
 func (rt *route) checkParameters(ex *exchange) {
 	var vars map[string]string
-	query := ex.r.URL.Query()
+	query := ex.query
 	for _, p := range rt.op.Parameters {
 		var texts []string
 		switch p.In {
@@ -205,7 +205,7 @@ func ratNumber(r interface{ FloatString(int) string }) any {
 func (ex *exchange) Get(source, path string) (any, bool) {
 	switch source {
 	case "query":
-		vs, ok := ex.r.URL.Query()[path]
+		vs, ok := ex.query[path]
 		if !ok || len(vs) == 0 {
 			return nil, false
 		}

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -125,7 +126,10 @@ func redactQuery(ex *exchange) string {
 	if ex.rt == nil || ex.r.URL.RawQuery == "" {
 		return ex.r.URL.RequestURI()
 	}
-	q := ex.r.URL.Query()
+	q := url.Values{}
+	for k, v := range ex.query {
+		q[k] = v // a copy: the values set below must not reach the exchange
+	}
 	changed := false
 	for _, req := range ex.rt.op.Security {
 		for _, sch := range req {

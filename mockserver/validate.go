@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -27,13 +28,14 @@ type exchange struct {
 	accept   string
 	bodyJSON []byte // the body as JSON, for gjson paths; made on first use
 	prefer   map[string]string
-	rule     string // the business rule that answered, if one did
-	scenario string // the scenario that applied ("prefer" for Prefer's own), if one did
-	fault    string // the fault delivered, if one was
+	query    url.Values // parsed once
+	rule     string     // the business rule that answered, if one did
+	scenario string     // the scenario that applied ("prefer" for Prefer's own), if one did
+	fault    string     // the fault delivered, if one was
 }
 
 func newExchange(rt *route, r *http.Request) *exchange {
-	return &exchange{rt: rt, r: r, accept: r.Header.Get("Accept"), prefer: parsePrefer(r.Header.Values("Prefer"))}
+	return &exchange{rt: rt, r: r, accept: r.Header.Get("Accept"), prefer: parsePrefer(r.Header.Values("Prefer")), query: r.URL.Query()}
 }
 
 func (ex *exchange) info() *envelope.Request {
@@ -120,7 +122,7 @@ func credential(ex *exchange, sch spec.SecurityScheme) (envelope.Failure, bool) 
 		var present bool
 		switch sch.In {
 		case "query":
-			vs, ok := ex.r.URL.Query()[sch.Param]
+			vs, ok := ex.query[sch.Param]
 			present = ok
 			if ok {
 				v = vs[0]
