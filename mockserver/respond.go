@@ -138,7 +138,7 @@ func (rt *route) render(ex *exchange, status, example string, entry *live.Entry,
 			return nil, err
 		}
 	}
-	return &rendered{status: statusCode(status), media: media, value: value, headers: headers}, nil
+	return &rendered{status: spec.StatusCode(status), media: media, value: value, headers: headers}, nil
 }
 
 func (r *rendered) encode() *answer {
@@ -259,8 +259,6 @@ func mediaOf(list []*spec.Media, mt string) *spec.Media {
 	}
 	return list[0]
 }
-
-func statusCode(s string) int { return spec.StatusCode(s) }
 
 // baseURL is the scheme and host the request was sent to, as links in
 // answers use them.
