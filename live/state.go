@@ -90,8 +90,12 @@ type Answer struct {
 	// that $each, $group and $join repeat over (key, found, record.*).
 	Record *store.Record
 	List   []Item
-	// Body is the answer once rendered, for store templates (answer.*).
+	// Body is the answer once rendered, for store templates (answer.*);
+	// it is set once.
 	Body any
+
+	encoded  map[*store.Record][]byte // each record's data as JSON, made on first use
+	bodyJSON []byte                   // Body as JSON, made on first use
 }
 
 // Apply renders the entry over body (the example's value, or the request's
@@ -154,7 +158,7 @@ func (a *Answer) Lookup(name string) (any, bool) {
 		if a.Record == nil {
 			return nil, false
 		}
-		return recordValue(a.Record, strings.TrimPrefix(rest, "."))
+		return a.recordValue(a.Record, strings.TrimPrefix(rest, "."))
 	}
 	src, path, _ := strings.Cut(name, ".")
 	switch src {
@@ -171,11 +175,14 @@ func (a *Answer) Lookup(name string) (any, bool) {
 	case "body", "query", "header", "path":
 		return a.Request.Get(src, path)
 	case "answer":
-		b, err := json.Marshal(a.Body)
-		if err != nil {
-			return nil, false
+		if a.bodyJSON == nil {
+			b, err := json.Marshal(a.Body)
+			if err != nil {
+				return nil, false
+			}
+			a.bodyJSON = b
 		}
-		r := gjson.GetBytes(b, path)
+		r := gjson.GetBytes(a.bodyJSON, path)
 		return GJSONValue(r), r.Exists()
 	}
 	return nil, false

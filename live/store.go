@@ -141,15 +141,15 @@ func (s *itemScope) Lookup(name string) (any, bool) {
 		if s.item.Record == nil {
 			return nil, false
 		}
-		return recordValue(s.item.Record, strings.TrimPrefix(rest, "."))
+		return s.a.recordValue(s.item.Record, strings.TrimPrefix(rest, "."))
 	}
 	return s.a.Lookup(name)
 }
 
 // recordValue reads a record: key, owner, creator, created (RFC 3339),
 // createdUnix, or a gjson path into its data (request.Name,
-// request.MemberList.#).
-func recordValue(r *store.Record, path string) (any, bool) {
+// request.MemberList.#). A record's data is encoded once per answer.
+func (a *Answer) recordValue(r *store.Record, path string) (any, bool) {
 	switch path {
 	case "key":
 		return r.Key, true
@@ -164,9 +164,16 @@ func recordValue(r *store.Record, path string) (any, bool) {
 	case "":
 		return r.Data, true
 	}
-	b, err := json.Marshal(r.Data)
-	if err != nil {
-		return nil, false
+	b, ok := a.encoded[r]
+	if !ok {
+		var err error
+		if b, err = json.Marshal(r.Data); err != nil {
+			return nil, false
+		}
+		if a.encoded == nil {
+			a.encoded = map[*store.Record][]byte{}
+		}
+		a.encoded[r] = b
 	}
 	res := gjson.GetBytes(b, path)
 	if !res.Exists() {
