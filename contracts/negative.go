@@ -245,7 +245,7 @@ func intOf(v any) (int, bool) {
 // set puts v at a JSON pointer, making objects and a first array element
 // on the way.
 func set(root any, ptr string, v any) any {
-	toks := tokens(ptr)
+	toks := spec.Tokens(ptr)
 	if len(toks) == 0 {
 		return v
 	}
@@ -274,7 +274,7 @@ func setTok(node any, toks []string, v any) any {
 
 // remove deletes the member at a JSON pointer.
 func remove(root any, ptr string) any {
-	toks := tokens(ptr)
+	toks := spec.Tokens(ptr)
 	node := root
 	for i, t := range toks {
 		last := i == len(toks)-1
@@ -296,17 +296,6 @@ func remove(root any, ptr string) any {
 		}
 	}
 	return root
-}
-
-func tokens(ptr string) []string {
-	if ptr == "" {
-		return nil
-	}
-	toks := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
-	for i, t := range toks {
-		toks[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
-	}
-	return toks
 }
 
 func (c *Case) clone() *Case {

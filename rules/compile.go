@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chatmock/chatmock/spec"
 	"github.com/chatmock/chatmock/tmpl"
-	"github.com/chatmock/chatmock/yamldoc"
 )
 
 // File is one compiled rule file.
@@ -105,7 +105,7 @@ func compileEffect(m map[string]any, ptr string) (*Effect, error) {
 	for _, p := range paths {
 		t, err := tmpl.Compile(set[p])
 		if err != nil {
-			return nil, fail(ptr+"/set/"+yamldoc.Escape(p), "%v", err)
+			return nil, fail(ptr+"/set"+spec.Pointer(p), "%v", err)
 		}
 		e.set = append(e.set, setter{path: p, t: t})
 	}
@@ -130,7 +130,7 @@ func compileCond(m map[string]any, ptr string) (cond, error) {
 	}
 	for k := range m {
 		if !slices.Contains(known, k) {
-			return nil, fail(ptr+"/"+yamldoc.Escape(k), "unknown key %q (a condition of this kind takes %s)", k, strings.Join(known, ", "))
+			return nil, fail(ptr+spec.Pointer(k), "unknown key %q (a condition of this kind takes %s)", k, strings.Join(known, ", "))
 		}
 	}
 	switch {

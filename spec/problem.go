@@ -34,14 +34,31 @@ func (e *LoadError) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+var (
+	escaper   = strings.NewReplacer("~", "~0", "/", "~1")
+	unescaper = strings.NewReplacer("~1", "/", "~0", "~")
+)
+
 // Pointer joins JSON pointer tokens, escaping each.
 func Pointer(tokens ...string) string {
 	var sb strings.Builder
 	for _, t := range tokens {
 		sb.WriteByte('/')
-		sb.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(t))
+		sb.WriteString(escaper.Replace(t))
 	}
 	return sb.String()
+}
+
+// Tokens splits a JSON pointer into its unescaped tokens ("" has none).
+func Tokens(ptr string) []string {
+	if ptr == "" {
+		return nil
+	}
+	toks := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
+	for i, t := range toks {
+		toks[i] = unescaper.Replace(t)
+	}
+	return toks
 }
 
 // Lookup returns the node a JSON pointer designates in v.
@@ -52,8 +69,7 @@ func Lookup(v any, ptr string) (any, bool) {
 	if !strings.HasPrefix(ptr, "/") {
 		return nil, false
 	}
-	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+	for _, tok := range Tokens(ptr) {
 		switch node := v.(type) {
 		case map[string]any:
 			var ok bool

@@ -63,7 +63,7 @@ func Load(src spec.Source, schema *jsonschema.Schema) (*Doc, error) {
 		v := spec.Violations(err)[0]
 		ptr := v.Pointer
 		if k, ok := v.Kind.(*kind.AdditionalProperties); ok && len(k.Properties) > 0 {
-			ptr += "/" + Escape(k.Properties[0])
+			ptr += spec.Pointer(k.Properties[0])
 		}
 		return nil, &Error{File: src.Name, Line: doc.Line(ptr), Pointer: ptr, Msg: v.Message}
 	}

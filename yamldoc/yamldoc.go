@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/chatmock/chatmock/spec"
 	yaml "github.com/oasdiff/yaml3"
 )
 
@@ -53,7 +54,7 @@ func (p *Doc) convert(n *yaml.Node, ptr string, depth int) (any, error) {
 			if _, dup := m[k]; dup {
 				return nil, fmt.Errorf("line %d: key %q appears twice", n.Content[i].Line, k)
 			}
-			v, err := p.convert(n.Content[i+1], ptr+"/"+Escape(k), depth+1)
+			v, err := p.convert(n.Content[i+1], ptr+spec.Pointer(k), depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -112,9 +113,4 @@ func (p *Doc) Line(ptr string) int {
 		}
 		ptr = ptr[:i]
 	}
-}
-
-// Escape escapes a JSON pointer token.
-func Escape(tok string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(tok)
 }
