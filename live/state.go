@@ -94,8 +94,7 @@ type Answer struct {
 	// it is set once.
 	Body any
 
-	encoded  map[*store.Record][]byte // each record's data as JSON, made on first use
-	bodyJSON []byte                   // Body as JSON, made on first use
+	bodyJSON []byte // Body as JSON, made on first use
 }
 
 // Apply renders the entry over body (the example's value, or the request's

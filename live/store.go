@@ -148,7 +148,7 @@ func (s *itemScope) Lookup(name string) (any, bool) {
 
 // recordValue reads a record: key, owner, creator, created (RFC 3339),
 // createdUnix, or a gjson path into its data (request.Name,
-// request.MemberList.#). A record's data is encoded once per answer.
+// request.MemberList.#).
 func (a *Answer) recordValue(r *store.Record, path string) (any, bool) {
 	switch path {
 	case "key":
@@ -162,20 +162,12 @@ func (a *Answer) recordValue(r *store.Record, path string) (any, bool) {
 	case "createdUnix":
 		return json.Number(strconv.FormatInt(r.Created.Unix(), 10)), true
 	case "":
-		return r.Data, true
-	}
-	b, ok := a.encoded[r]
-	if !ok {
-		var err error
-		if b, err = json.Marshal(r.Data); err != nil {
-			return nil, false
+		if len(r.Data) == 0 {
+			return nil, true
 		}
-		if a.encoded == nil {
-			a.encoded = map[*store.Record][]byte{}
-		}
-		a.encoded[r] = b
+		return GJSONValue(gjson.ParseBytes(r.Data)), true
 	}
-	res := gjson.GetBytes(b, path)
+	res := gjson.GetBytes(r.Data, path)
 	if !res.Exists() {
 		return nil, false
 	}

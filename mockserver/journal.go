@@ -14,12 +14,36 @@ import (
 const maxJournalBody = 64 << 10
 
 // Journal keeps the last exchanges, bounded, safe for concurrent use.
+//
+// Recording is on every request's path, so it keeps what the exchange
+// already holds (the request's headers and body, the answer) without
+// copying; redaction and the JSON view are made when the journal is read.
+// Neither the request nor the answer may change after it is recorded.
 type Journal struct {
 	mu      sync.Mutex
-	entries []*Entry // a ring of cap entries
+	entries []*kept // a ring of cap entries
 	next    int
 	full    bool
 	seq     int64
+}
+
+// kept is one exchange as recorded.
+type kept struct {
+	id       int64
+	time     time.Time
+	rt       *route // nil for a path no operation has
+	method   string
+	path     string
+	uri      string
+	query    url.Values
+	header   http.Header
+	body     []byte
+	ans      *answer
+	rule     string
+	scenario string
+	fault    string
+	failures []envelope.Failure
+	took     time.Duration
 }
 
 // Entry is one recorded exchange.
@@ -56,60 +80,79 @@ type FailureView struct {
 
 // NewJournal keeps the last size exchanges.
 func NewJournal(size int) *Journal {
-	return &Journal{entries: make([]*Entry, max(size, 0))}
+	return &Journal{entries: make([]*kept, max(size, 0))}
 }
 
-func (j *Journal) record(ex *exchange, ans *answer, took time.Duration) *Entry {
-	e := &Entry{
-		Time:            time.Now().UTC(),
-		Method:          ex.r.Method,
-		Path:            ex.r.URL.Path,
-		URL:             redactQuery(ex),
-		RequestHeaders:  redact(ex.r.Header),
-		RequestBody:     clip(ex.body),
-		Status:          ans.status,
-		ResponseHeaders: map[string][]string{},
-		ResponseBody:    clip(ans.body),
-		Valid:           len(ex.failures) == 0,
-		Rule:            ex.rule,
-		Scenario:        ex.scenario,
-		Fault:           ex.fault,
-		Failures:        []FailureView{},
-		Took:            took,
-	}
-	if ex.rt != nil {
-		e.API, e.Operation = ex.rt.op.Doc.API, ex.rt.op.ID
-	}
-	if ans.mediaType != "" {
-		e.ResponseHeaders["Content-Type"] = []string{ans.mediaType}
-	}
-	for k, v := range ans.headers {
-		e.ResponseHeaders[k] = []string{v}
-	}
-	for _, f := range ex.failures {
-		e.Failures = append(e.Failures, FailureView{f.Class, f.In, f.Name, f.Pointer, f.Keyword, f.Detail})
+// record keeps an exchange and returns its id.
+func (j *Journal) record(ex *exchange, ans *answer, took time.Duration) int64 {
+	k := &kept{
+		time: time.Now().UTC(), rt: ex.rt, method: ex.r.Method, path: ex.r.URL.Path, uri: ex.r.URL.RequestURI(),
+		query: ex.query, header: clipHeader(ex.r.Header), body: clipBody(ex.body), ans: ans,
+		rule: ex.rule, scenario: ex.scenario, fault: ex.fault, failures: ex.failures, took: took,
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
-	e.ID = j.seq
+	k.id = j.seq
 	if len(j.entries) == 0 {
-		return e
+		return k.id
 	}
-	j.entries[j.next] = e
+	j.entries[j.next] = k
 	j.next = (j.next + 1) % len(j.entries)
 	j.full = j.full || j.next == 0
+	return k.id
+}
+
+// view is the entry as the admin API shows it: credentials redacted.
+func (k *kept) view() *Entry {
+	e := &Entry{
+		ID:              k.id,
+		Time:            k.time,
+		Method:          k.method,
+		Path:            k.path,
+		URL:             redactQuery(k),
+		RequestHeaders:  redact(k.header),
+		RequestBody:     clip(k.body),
+		Status:          k.ans.status,
+		ResponseHeaders: map[string][]string{},
+		ResponseBody:    clip(k.ans.body),
+		Valid:           len(k.failures) == 0,
+		Rule:            k.rule,
+		Scenario:        k.scenario,
+		Fault:           k.fault,
+		Failures:        make([]FailureView, 0, len(k.failures)),
+		Took:            k.took,
+	}
+	if k.rt != nil {
+		e.API, e.Operation = k.rt.op.Doc.API, k.rt.op.ID
+	}
+	if k.ans.mediaType != "" {
+		e.ResponseHeaders["Content-Type"] = []string{k.ans.mediaType}
+	}
+	for k, v := range k.ans.headers {
+		e.ResponseHeaders[k] = []string{v}
+	}
+	for _, f := range k.failures {
+		e.Failures = append(e.Failures, FailureView{f.Class, f.In, f.Name, f.Pointer, f.Keyword, f.Detail})
+	}
 	return e
 }
 
 // Entries returns the recorded exchanges, oldest first.
 func (j *Journal) Entries() []*Entry {
 	j.mu.Lock()
-	defer j.mu.Unlock()
+	var list []*kept
 	if !j.full {
-		return append([]*Entry(nil), j.entries[:j.next]...)
+		list = append(list, j.entries[:j.next]...)
+	} else {
+		list = append(append(list, j.entries[j.next:]...), j.entries[:j.next]...)
 	}
-	return append(append([]*Entry(nil), j.entries[j.next:]...), j.entries[:j.next]...)
+	j.mu.Unlock()
+	out := make([]*Entry, len(list))
+	for i, k := range list {
+		out[i] = k.view()
+	}
+	return out
 }
 
 // Reset empties the journal.
@@ -122,16 +165,16 @@ func (j *Journal) Reset() {
 
 // redactQuery hides the values of query parameters that carry credentials
 // (apiKey security schemes in the query, such as Tencent's usersig).
-func redactQuery(ex *exchange) string {
-	if ex.rt == nil || ex.r.URL.RawQuery == "" {
-		return ex.r.URL.RequestURI()
+func redactQuery(k *kept) string {
+	if k.rt == nil || len(k.query) == 0 {
+		return k.uri
 	}
 	q := url.Values{}
-	for k, v := range ex.query {
-		q[k] = v // a copy: the values set below must not reach the exchange
+	for name, v := range k.query {
+		q[name] = v // a copy: the values set below must not reach the exchange
 	}
 	changed := false
-	for _, req := range ex.rt.op.Security {
+	for _, req := range k.rt.op.Security {
 		for _, sch := range req {
 			if sch.Type == "apiKey" && sch.In == "query" && q.Has(sch.Param) {
 				q.Set(sch.Param, "[redacted]")
@@ -140,9 +183,44 @@ func redactQuery(ex *exchange) string {
 		}
 	}
 	if !changed {
-		return ex.r.URL.RequestURI()
+		return k.uri
 	}
-	return ex.r.URL.Path + "?" + q.Encode()
+	return k.path + "?" + q.Encode()
+}
+
+// clipBody keeps at most maxJournalBody bytes of a body (and one more, to
+// show it was clipped), copying only a body that is longer.
+func clipBody(b []byte) []byte {
+	if len(b) <= maxJournalBody {
+		return b
+	}
+	return append([]byte(nil), b[:maxJournalBody+1]...)
+}
+
+// clipHeader keeps the request's headers, or a copy holding at most
+// maxJournalBody bytes of them when they are larger.
+func clipHeader(h http.Header) http.Header {
+	n := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			n += len(k) + len(v)
+		}
+	}
+	if n <= maxJournalBody {
+		return h
+	}
+	out := http.Header{}
+	n = 0
+	for k, vs := range h {
+		for _, v := range vs {
+			if n += len(k) + len(v); n > maxJournalBody {
+				out[k] = append(out[k], "[clipped]")
+				continue
+			}
+			out[k] = append(out[k], v)
+		}
+	}
+	return out
 }
 
 func clip(b []byte) string {

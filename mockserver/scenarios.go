@@ -89,13 +89,11 @@ func (s *Server) breakAnswer(w http.ResponseWriter, ex *exchange, ans *answer, h
 		s.finish(w, ex, ans, start)
 		return
 	}
-	e := s.journal.record(ex, ans, time.Since(start))
-	s.log(ex.r.Context(), e)
+	s.done(ex, ans, time.Since(start))
 }
 
 // abandoned records a request whose client left before it was answered.
 func (s *Server) abandoned(ex *exchange, start time.Time) {
 	ex.fault = "client-gone"
-	e := s.journal.record(ex, &answer{headers: map[string]string{}}, time.Since(start))
-	s.log(ex.r.Context(), e)
+	s.done(ex, &answer{headers: map[string]string{}}, time.Since(start))
 }

@@ -8,7 +8,6 @@
 package mockserver
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -115,8 +114,10 @@ func WithAdminAccess(open bool, token string) Option {
 	return func(o *options) { o.adminOpen, o.adminToken = open, token }
 }
 
-// DefaultMaxResources is the store's bound per API.
-const DefaultMaxResources = 100_000
+// DefaultMaxResources is the store's bound per API: enough for any test
+// run, and small enough that a mock under load for hours stays well under
+// 100 MiB (a Tencent group with members takes about 1 KiB).
+const DefaultMaxResources = 10_000
 
 // WithClock sets the clock that timestamps come from.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
@@ -230,18 +231,23 @@ func (s *Server) Store() *store.Store { return s.store }
 // Journal is the record of recent exchanges.
 func (s *Server) Journal() *Journal { return s.journal }
 
-// log writes the one line an exchange gets.
-func (s *Server) log(ctx context.Context, e *Entry) {
-	s.opts.logger.LogAttrs(ctx, slog.LevelInfo, "request",
-		slog.String("method", e.Method),
-		slog.String("path", e.Path),
-		slog.String("api", e.API),
-		slog.String("operation", e.Operation),
-		slog.Int("status", e.Status),
-		slog.Int("failures", len(e.Failures)),
-		slog.String("rule", e.Rule),
-		slog.String("scenario", e.Scenario),
-		slog.String("fault", e.Fault),
-		slog.Duration("took", e.Took),
+// done records an answered exchange in the journal and logs its one line.
+func (s *Server) done(ex *exchange, ans *answer, took time.Duration) {
+	s.journal.record(ex, ans, took)
+	var api, op string
+	if ex.rt != nil {
+		api, op = ex.rt.op.Doc.API, ex.rt.op.ID
+	}
+	s.opts.logger.LogAttrs(ex.r.Context(), slog.LevelInfo, "request",
+		slog.String("method", ex.r.Method),
+		slog.String("path", ex.r.URL.Path),
+		slog.String("api", api),
+		slog.String("operation", op),
+		slog.Int("status", ans.status),
+		slog.Int("failures", len(ex.failures)),
+		slog.String("rule", ex.rule),
+		slog.String("scenario", ex.scenario),
+		slog.String("fault", ex.fault),
+		slog.Duration("took", took),
 	)
 }

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -74,16 +75,21 @@ func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic b
 	}
 	la.Body = r.value
 	if plan != nil && plan.Create != nil {
-		rec := store.Record{Created: rt.s.state.Now().UTC(), Data: map[string]any{"request": ex.value, "answer": r.value}}
-		rec.Key = text(plan.Create.Key, la)
-		rec.Owner = text(plan.Create.Owner, la)
-		rec.Creator = text(plan.Create.Creator, la)
-		if rec.Key == "" {
-			return internalError(fmt.Errorf("%s: the store key rendered empty", rt.op.ID))
-		}
-		err := tx.Create(api, plan.Create.Kind, rec)
-		var full *store.FullError
+		err := rt.create(ex, tx, la, r.value)
 		var exists *store.ExistsError
+		for try := 1; errors.As(err, &exists) && !rt.keyChosen(ex) && try < maxKeyTries; try++ {
+			// A generated key met an earlier one (eight random digits do,
+			// after some thousands of creates): answer again, fresh IDs.
+			fresh := rt.liveAnswer(ex)
+			fresh.Record, fresh.List = la.Record, la.List
+			la = fresh
+			if r, err = rt.documented(ex, dynamic, la); err != nil {
+				return internalError(err)
+			}
+			la.Body = r.value
+			err = rt.create(ex, tx, la, r.value)
+		}
+		var full *store.FullError
 		switch {
 		case errors.As(err, &full):
 			if e := rt.tbl.rules.Full(api); e != nil {
@@ -100,6 +106,52 @@ func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic b
 		tx.Delete(api, plan.Delete.Kind, text(plan.Delete.Key, la))
 	}
 	return r.encode()
+}
+
+// maxKeyTries bounds how often a create whose generated key is taken is
+// answered again with fresh IDs.
+const maxKeyTries = 8
+
+// create stores the request and its answer under the key the plan renders.
+func (rt *route) create(ex *exchange, tx *store.Tx, la *live.Answer, answer any) error {
+	step := rt.op.Store.Create
+	data, err := recordData(ex, answer)
+	if err != nil {
+		return err
+	}
+	rec := store.Record{Created: rt.s.state.Now().UTC(), Data: data,
+		Key: text(step.Key, la), Owner: text(step.Owner, la), Creator: text(step.Creator, la)}
+	if rec.Key == "" {
+		return fmt.Errorf("%s: the store key rendered empty", rt.op.ID)
+	}
+	return tx.Create(rt.op.Doc.API, step.Kind, rec)
+}
+
+// keyChosen tells whether the request chose the new resource's key (a
+// field create.unique names), so a taken key is the client's conflict.
+func (rt *route) keyChosen(ex *exchange) bool {
+	for _, f := range rt.op.Store.Create.Unique {
+		if _, ok := ex.Get("body", f); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// recordData is what a create stores: {"request": <body>, "answer": <answer
+// body>}, encoded once.
+func recordData(ex *exchange, answer any) (json.RawMessage, error) {
+	ans, err := json.Marshal(answer)
+	if err != nil {
+		return nil, err
+	}
+	req := ex.requestJSON()
+	if req == nil {
+		req = []byte("null")
+	}
+	b := make([]byte, 0, len(req)+len(ans)+24)
+	b = append(append(append(b, `{"request":`...), req...), `,"answer":`...)
+	return append(append(b, ans...), '}'), nil
 }
 
 // read loads what a read step names: one record, or one item per key.

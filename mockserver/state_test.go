@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -112,9 +113,9 @@ func TestAdminStateAndReset(t *testing.T) {
 	if len(g) != 1 || g[0].Key != "G1" || g[0].Owner != "leckie" || g[0].Creator != "admin" {
 		t.Fatalf("state: %+v", state)
 	}
-	data := g[0].Data.(map[string]any)
-	if data["request"].(map[string]any)["Name"] != "g" || data["answer"].(map[string]any)["GroupId"] != "G1" {
-		t.Errorf("record data: %v", data)
+	want := decode(t, []byte(`{"request":{"GroupId":"G1","Name":"g","Owner_Account":"leckie","Type":"Public"},"answer":{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","GroupId":"G1"}}`))
+	if got := decode(t, g[0].Data); !reflect.DeepEqual(got, want) {
+		t.Errorf("record data: %s, want %v", g[0].Data, want)
 	}
 	for _, tt := range []struct {
 		query  string
@@ -143,5 +144,36 @@ func TestDuplicateKeysAreReadOnce(t *testing.T) {
 	_, v = createGroup(s, `{"Type":"Public","Name":"g","GroupId":"Other","GroupId":"Taken"}`)
 	if v["ErrorCode"] != 10025.0 {
 		t.Errorf("the last GroupId is taken: %v", v)
+	}
+}
+
+// A generated key that meets an earlier record (Nexudus IDs are eight
+// random digits) is made again: the create succeeds with another ID.
+func TestGeneratedKeyCollisionIsAnsweredAgain(t *testing.T) {
+	createRoom := func(s *Server) (int, string) {
+		req := httptest.NewRequest(http.MethodPost, "/api/support/chatrooms", strings.NewReader(`{"BusinessId":123}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Basic dXNlcjpwYXNz")
+		resp := serve(s, req)
+		b, _ := io.ReadAll(resp.Body)
+		var v struct{ Value struct{ Id json.Number } }
+		_ = json.Unmarshal(b, &v)
+		return resp.StatusCode, v.Value.Id.String()
+	}
+	status, first := createRoom(newTestServer(t)) // the ID seed 1 gives first
+	if status != 200 || first == "" {
+		t.Fatalf("create: %d, id %q", status, first)
+	}
+	st := store.New(DefaultMaxResources)
+	if err := st.Create("nexudus", "chatrooms", store.Record{Key: first}); err != nil {
+		t.Fatal(err)
+	}
+	s := newTestServer(t, WithStore(st)) // seed 1 again: the same ID comes first
+	status, second := createRoom(s)
+	if status != 200 || second == "" || second == first {
+		t.Fatalf("create over a taken ID: %d, id %q (taken: %q)", status, second, first)
+	}
+	if _, ok := st.Get("nexudus", "chatrooms", second); !ok || st.Count("nexudus", "chatrooms", nil) != 2 {
+		t.Errorf("the store does not hold the new room %q", second)
 	}
 }

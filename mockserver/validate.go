@@ -29,13 +29,15 @@ type exchange struct {
 	bodyJSON []byte // the body as JSON, for gjson paths; made on first use
 	prefer   map[string]string
 	query    url.Values // parsed once
+	queryErr error      // why part of the query string could not be read
 	rule     string     // the business rule that answered, if one did
 	scenario string     // the scenario that applied ("prefer" for Prefer's own), if one did
 	fault    string     // the fault delivered, if one was
 }
 
 func newExchange(rt *route, r *http.Request) *exchange {
-	return &exchange{rt: rt, r: r, accept: r.Header.Get("Accept"), prefer: parsePrefer(r.Header.Values("Prefer")), query: r.URL.Query()}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	return &exchange{rt: rt, r: r, accept: r.Header.Get("Accept"), prefer: parsePrefer(r.Header.Values("Prefer")), query: q, queryErr: err}
 }
 
 func (ex *exchange) info() *envelope.Request {
@@ -48,10 +50,14 @@ func (ex *exchange) info() *envelope.Request {
 	}
 }
 
+// maxFailures bounds the failures one answer reports: a body of 100,000
+// wrong items gets the first hundred, not an answer larger than itself.
+const maxFailures = 100
+
 // fail records a failure unless the API's declaration says it does not
-// check for it.
+// check for it, or the answer already reports maxFailures.
 func (ex *exchange) fail(f envelope.Failure) {
-	if ex.rt != nil && ex.rt.decl.Ignores(&f, ex.info()) {
+	if len(ex.failures) >= maxFailures || ex.rt != nil && ex.rt.decl.Ignores(&f, ex.info()) {
 		return
 	}
 	ex.failures = append(ex.failures, f)
@@ -248,4 +254,14 @@ func parsePrefer(values []string) map[string]string {
 		}
 	}
 	return out
+}
+
+// requestJSON is the decoded body as JSON, made on first use: rules,
+// templates and the store read this, so they all see the value validation
+// saw.
+func (ex *exchange) requestJSON() []byte {
+	if ex.bodyJSON == nil && ex.hasValue {
+		ex.bodyJSON, _ = json.Marshal(ex.value)
+	}
+	return ex.bodyJSON
 }

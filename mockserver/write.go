@@ -142,8 +142,7 @@ func (s *Server) finish(w http.ResponseWriter, ex *exchange, ans *answer, start 
 	if ex.r.Method != http.MethodHead {
 		_, _ = w.Write(ans.body)
 	}
-	e := s.journal.record(ex, ans, time.Since(start))
-	s.log(ex.r.Context(), e)
+	s.done(ex, ans, time.Since(start))
 }
 
 // negotiate picks the offer the Accept header likes best; an empty Accept

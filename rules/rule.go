@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/live"
 	"github.com/chatmock/chatmock/store"
 	"github.com/chatmock/chatmock/tmpl"
+	"github.com/tidwall/gjson"
 )
 
 // Rule is one business rule: when every condition holds, the operation is
@@ -263,7 +265,7 @@ func (c *countCond) holds(env *Env) bool {
 			return false
 		}
 		if c.field != "" {
-			fv := tmpl.Text(field(r.Data, c.field))
+			fv := fieldText(r.Data, c.field)
 			if c.equals != nil && fv != eq || c.notEquals != nil && fv == neq {
 				return false
 			}
@@ -278,23 +280,18 @@ func (c *countCond) holds(env *Env) bool {
 	return true
 }
 
-// field reads a dotted path in a JSON value.
-func field(v any, path string) any {
-	for _, tok := range strings.Split(path, ".") {
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[tok]
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(x) {
-				return nil
-			}
-			v = x[i]
-		default:
-			return nil
-		}
+// fieldText reads a dotted path of field names (array indexes as numbers)
+// in a record's JSON, as text.
+func fieldText(data []byte, path string) string {
+	parts := strings.Split(path, ".")
+	for i, p := range parts {
+		parts[i] = gjson.Escape(p)
 	}
-	return v
+	r := gjson.GetBytes(data, strings.Join(parts, "."))
+	if !r.Exists() {
+		return ""
+	}
+	return tmpl.Text(live.GJSONValue(r))
 }
 
 func sameText(env *Env, v any, w value) bool {

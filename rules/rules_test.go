@@ -105,7 +105,7 @@ func TestTencentRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	dev, _ := set.Edition("tencent", "developer")
-	existing := view{"groups:G1": {Key: "G1", Owner: "leckie", Creator: "admin", Data: map[string]any{"request": map[string]any{"Type": "Public"}}}}
+	existing := view{"groups:G1": {Key: "G1", Owner: "leckie", Creator: "admin", Data: json.RawMessage(`{"request":{"Type":"Public"}}`)}}
 	tests := []struct {
 		name    string
 		req     req

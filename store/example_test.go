@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -21,7 +22,7 @@ func ExampleStore_Update() {
 			return tx.Create("tencent-im", "group", store.Record{
 				Key:   id,
 				Owner: owner,
-				Data:  map[string]any{"GroupId": id, "Type": "Public"},
+				Data:  json.RawMessage(`{"GroupId":"` + id + `","Type":"Public"}`),
 			})
 		})
 	}

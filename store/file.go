@@ -26,7 +26,7 @@ type stateFile struct {
 // A missing file gives an empty Store. A file that is not a version-1 state
 // file gives *CorruptError, and a file holding more than maxPerAPI records
 // for one API gives *OverLimitError; Load never writes to path either way.
-// Numbers inside Data load as json.Number.
+// Each record's Data keeps its JSON text, compacted.
 func Load(path string, maxPerAPI int) (*Store, error) {
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -78,6 +78,16 @@ func (s *Store) loadAPI(path, api string, kinds map[string][]Record) error {
 		for _, r := range kinds[kind] {
 			if _, ok := s.get(api, kind, r.Key); ok {
 				return &CorruptError{Path: path, Err: fmt.Errorf("%s %s %q appears twice", api, kind, r.Key)}
+			}
+			if string(r.Data) == "null" {
+				r.Data = nil // as a record without data saves
+			}
+			if len(r.Data) > 0 {
+				var buf bytes.Buffer
+				if err := json.Compact(&buf, r.Data); err != nil {
+					return &CorruptError{Path: path, Err: fmt.Errorf("%s %s %q: %v", api, kind, r.Key, err)}
+				}
+				r.Data = buf.Bytes()
 			}
 			s.insert(api, kind, r)
 		}

@@ -1,18 +1,22 @@
 package store
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Record is one stored resource.
 //
-// Data is a JSON value (map[string]any, []any, json.Number, string, bool or
-// nil). The Store does not copy it: once a Record is created, nobody may
-// mutate its Data.
+// Data is the resource as encoded JSON: compact to keep (a bounded store of
+// encoded records stays small, and the garbage collector need not walk
+// them) and read with gjson paths. The Store does not copy it: once a
+// Record is created, nobody may mutate its Data.
 type Record struct {
-	Key     string    `json:"key"`               // unique within (api, kind)
-	Owner   string    `json:"owner,omitempty"`   // e.g. Tencent Owner_Account
-	Creator string    `json:"creator,omitempty"` // e.g. the Tencent identifier that created it
-	Created time.Time `json:"created"`
-	Data    any       `json:"data"`
+	Key     string          `json:"key"`               // unique within (api, kind)
+	Owner   string          `json:"owner,omitempty"`   // e.g. Tencent Owner_Account
+	Creator string          `json:"creator,omitempty"` // e.g. the Tencent identifier that created it
+	Created time.Time       `json:"created"`
+	Data    json.RawMessage `json:"data"`
 }
 
 // Snapshot is a copy of a Store's records: api → kind → records in creation
