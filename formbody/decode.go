@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/chatmock/chatmock/schemanode"
 )
@@ -75,7 +76,9 @@ func (d *Decoder) Decode(body []byte) (any, error) {
 		if err != nil {
 			return nil, &SyntaxError{Key: rawKey, Msg: "bad percent-encoding in the key"}
 		}
-		key = strings.ToValidUTF8(key, "\uFFFD")
+		if !utf8.ValidString(key) {
+			return nil, &SyntaxError{Key: strings.ToValidUTF8(key, "\uFFFD"), Msg: "the key is not UTF-8 once percent-decoded"}
+		}
 		if pairs++; pairs > MaxPairs {
 			return nil, &SyntaxError{Key: key, Msg: fmt.Sprintf("more than %d pairs in the body", MaxPairs)}
 		}
@@ -83,7 +86,9 @@ func (d *Decoder) Decode(body []byte) (any, error) {
 		if err != nil {
 			return nil, &SyntaxError{Key: key, Msg: "bad percent-encoding in the value"}
 		}
-		value = strings.ToValidUTF8(value, "\uFFFD")
+		if !utf8.ValidString(value) {
+			return nil, &SyntaxError{Key: key, Msg: "the value is not UTF-8 once percent-decoded"}
+		}
 		segs, err := parseKey(key)
 		if err != nil {
 			return nil, err

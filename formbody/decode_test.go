@@ -271,7 +271,6 @@ func TestDecode(t *testing.T) {
 		{"brackets keep dots", "group[name.x]=1", `{}`},
 		{"a very deep unknown key", strings.Repeat("a.", 5000) + "b=1", `{}`},
 		{"a very deep known prefix", "members[0]" + strings.Repeat("[0]", 5000) + "=1", `{}`},
-		{"invalid UTF-8 is replaced", "group[name]=%FF", `{"group":{"name":"\ufffd"}}`},
 		{"a semicolon is literal", "group[name]=a;b", `{"group":{"name":"a;b"}}`},
 	}
 	for _, tc := range tests {
@@ -307,6 +306,8 @@ func TestDecodeSyntaxError(t *testing.T) {
 		{"an array both appended and indexed", "members[][id]=1&members[0][id]=1", "members[0][id]"},
 		{"an unclosed bracket", "group[name=1", "group[name"},
 		{"text after a bracket", "group[name]x=1", "group[name]x"},
+		{"a value that is not UTF-8", "group[name]=%FF", "group[name]"},
+		{"a key that is not UTF-8", "group[n%FFame]=1", "group[n\ufffdame]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,7 +3,7 @@ package mockserver
 import (
 	"encoding/json"
 	"errors"
-	"regexp"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -19,6 +19,11 @@ import (
 // checkParameters validates path, query and header parameters against
 // their compiled schemas, converting the text by the schema's types.
 func (rt *route) checkParameters(ex *exchange) {
+	if ex.queryErr != nil {
+		name := badQueryKey(ex.r.URL.RawQuery)
+		ex.fail(envelope.Failure{Class: envelope.Parameter, In: "query", Name: name, Keyword: "encoding",
+			Detail: "the query parameter " + name + " is not valid percent-encoding (" + ex.queryErr.Error() + ")"})
+	}
 	var vars map[string]string
 	query := ex.query
 	for _, p := range rt.op.Parameters {
@@ -63,6 +68,22 @@ func (rt *route) checkParameters(ex *exchange) {
 	}
 }
 
+// badQueryKey names the first query parameter whose name or value is not
+// valid percent-encoding (its name as sent when the name is the bad part).
+func badQueryKey(raw string) string {
+	for pair := range strings.SplitSeq(raw, "&") {
+		key, value, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(key)
+		if err != nil || strings.Contains(key, ";") {
+			return key
+		}
+		if _, err := url.QueryUnescape(value); err != nil {
+			return name
+		}
+	}
+	return ""
+}
+
 // paramValue converts parameter text to the JSON value its schema expects;
 // text that does not convert stays a string, for validation to report.
 func paramValue(p *spec.Parameter, texts []string) any {
@@ -80,20 +101,57 @@ func paramValue(p *spec.Parameter, texts []string) any {
 	return textValue(texts[0], p.Types)
 }
 
-var (
-	integerText = regexp.MustCompile(`^-?[0-9]+$`)
-	numberText  = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
-)
+// isInteger tells whether t is -?[0-9]+.
+func isInteger(t string) bool {
+	t = strings.TrimPrefix(t, "-")
+	return t != "" && digits(t) == len(t)
+}
+
+// isNumber tells whether t is -?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?.
+func isNumber(t string) bool {
+	t = strings.TrimPrefix(t, "-")
+	n := digits(t)
+	if n == 0 {
+		return false
+	}
+	t = t[n:]
+	if rest, ok := strings.CutPrefix(t, "."); ok {
+		if n = digits(rest); n == 0 {
+			return false
+		}
+		t = rest[n:]
+	}
+	if len(t) > 0 && (t[0] == 'e' || t[0] == 'E') {
+		t = t[1:]
+		if len(t) > 0 && (t[0] == '+' || t[0] == '-') {
+			t = t[1:]
+		}
+		if n = digits(t); n == 0 {
+			return false
+		}
+		t = t[n:]
+	}
+	return t == ""
+}
+
+// digits counts the ASCII digits t starts with.
+func digits(t string) int {
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	return i
+}
 
 func textValue(t string, types []string) any {
 	for _, typ := range types {
 		switch typ {
 		case "integer":
-			if integerText.MatchString(t) {
+			if isInteger(t) {
 				return json.Number(t)
 			}
 		case "number":
-			if numberText.MatchString(t) {
+			if isNumber(t) {
 				return json.Number(t)
 			}
 		case "boolean":
@@ -138,6 +196,9 @@ func schemaFailures(err error, instance any) []envelope.Failure {
 	}
 	var out []envelope.Failure
 	for _, viol := range spec.Violations(err) {
+		if len(out) >= maxFailures {
+			break
+		}
 		f := envelope.Failure{Class: envelope.Schema, In: "body", Pointer: viol.Pointer, Keyword: viol.Keyword, Detail: viol.Message}
 		f.Limit, f.Want = limits(viol.Kind)
 		switch k := viol.Kind.(type) {
@@ -186,12 +247,30 @@ func limits(k jsonschema.ErrorKind) (limit, want any) {
 		return nil, k.Want
 	case *kind.Pattern:
 		return nil, k.Want
+	case *kind.Format:
+		return nil, formatNoun(k.Want)
 	case *kind.Minimum:
 		return ratNumber(k.Want), nil
 	case *kind.Maximum:
 		return ratNumber(k.Want), nil
 	}
 	return nil, nil
+}
+
+// formatNoun names what a format asks for, as error texts say it ("is not
+// a valid {{want}}").
+func formatNoun(format string) string {
+	switch format {
+	case "date-time", "date":
+		return "date"
+	case "int32", "int64":
+		return "integer"
+	case "email":
+		return "email address"
+	case "uri", "uri-reference":
+		return "URL"
+	}
+	return format
 }
 
 func ratNumber(r interface{ FloatString(int) string }) any {

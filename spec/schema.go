@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -12,6 +14,9 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
+
+// maxViolations bounds what Violations returns.
+const maxViolations = 1000
 
 // MaxBytesKeyword is the extension that limits a string's length in UTF-8
 // bytes; JSON Schema's maxLength counts characters.
@@ -40,7 +45,44 @@ func newCompiler() (*jsonschema.Compiler, error) {
 	c.AssertFormat()
 	c.AssertVocabs()
 	c.RegisterVocabulary(&jsonschema.Vocabulary{URL: maxBytesVocab, Schema: metaSchema, Compile: compileMaxBytes})
+	c.RegisterFormat(intFormat("int32", 32))
+	c.RegisterFormat(intFormat("int64", 64))
 	return c, nil
+}
+
+// intFormat is an integer format of the OpenAPI Format Registry: a signed
+// integer of so many bits. A number beyond it is refused, as the real API's
+// typed model would refuse it; other values are left to other keywords.
+func intFormat(name string, bits int) *jsonschema.Format {
+	return &jsonschema.Format{Name: name, Validate: func(v any) error {
+		var text string
+		switch n := v.(type) {
+		case json.Number:
+			text = n.String()
+		case float64:
+			text = strconv.FormatFloat(n, 'f', -1, 64)
+		case int, int64, int32:
+			text = fmt.Sprint(n)
+		default:
+			return nil
+		}
+		_, err := strconv.ParseInt(text, 10, bits)
+		if err == nil {
+			return nil
+		}
+		if errors.Is(err, strconv.ErrRange) {
+			return fmt.Errorf("%s is outside the range of a %d-bit integer", text, bits)
+		}
+		r, ok := new(big.Rat).SetString(text) // 1.0, 2e3
+		if !ok || !r.IsInt() {
+			return nil // not an integer: the type keyword says so
+		}
+		limit := new(big.Int).Lsh(big.NewInt(1), uint(bits-1))
+		if i := r.Num(); i.Cmp(limit) >= 0 || i.Cmp(new(big.Int).Neg(limit)) < 0 {
+			return fmt.Errorf("%s is outside the range of a %d-bit integer", text, bits)
+		}
+		return nil
+	}}
 }
 
 func compileMaxBytes(_ *jsonschema.CompilerContext, obj map[string]any) (jsonschema.SchemaExt, error) {
@@ -90,6 +132,9 @@ var printer = message.NewPrinter(language.English)
 
 // Violations flattens a validation error into its leaves. Any other error
 // comes back as one violation at the root.
+//
+// At most maxViolations are returned: a body of 100,000 wrong items is
+// reported by its first ones.
 func Violations(err error) []Violation {
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
@@ -98,6 +143,9 @@ func Violations(err error) []Violation {
 	var out []Violation
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
+		if len(out) >= maxViolations {
+			return
+		}
 		// anyOf and oneOf fail as one: their branches' complaints would only
 		// repeat the same value once per branch.
 		_, any := e.ErrorKind.(*kind.AnyOf)

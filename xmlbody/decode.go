@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/chatmock/chatmock/schemanode"
 )
 
 // xsiNS is the XML Schema instance namespace of the nil="true" marker.
@@ -334,7 +336,9 @@ func (d *Codec) skip(dec *xml.Decoder) error {
 		}
 		switch tok.(type) {
 		case xml.StartElement:
-			depth++
+			if depth++; depth > schemanode.MaxDepth {
+				return d.syntax(dec, fmt.Sprintf("elements are nested more than %d deep", schemanode.MaxDepth))
+			}
 		case xml.EndElement:
 			depth--
 		}

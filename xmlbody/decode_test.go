@@ -148,14 +148,20 @@ func TestDecodeRefuses(t *testing.T) {
 	}
 }
 
-func TestDecodeDeepNestingIsSkippedWithoutRecursion(t *testing.T) {
+func TestDecodeDeepNestingIsRefused(t *testing.T) {
 	d := compileBag(t)
-	deep := strings.Repeat("<x>", 5000) + strings.Repeat("</x>", 5000)
-	v, err := d.Decode([]byte(doc(`>`+deep, "")))
+	ok := strings.Repeat("<x>", 64) + strings.Repeat("</x>", 64)
+	v, err := d.Decode([]byte(doc(`>`+ok, "")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := json.Marshal(v); string(got) != `{"group":{}}` {
 		t.Errorf("got %s", got)
+	}
+	deep := strings.Repeat("<x>", 10000) + strings.Repeat("</x>", 10000)
+	_, err = d.Decode([]byte(doc(`>`+deep, "")))
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Msg != "elements are nested more than 64 deep" {
+		t.Errorf("10,000 deep: %v, want a SyntaxError about nesting", err)
 	}
 }
