@@ -40,8 +40,9 @@ func main() {
 			_, _ = w.Write(answer)
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    1 << 20,
+		MaxHeaderBytes:    2 << 20,
 	}
 	log.Fatal(srv.Serve(ln))
 }

@@ -240,6 +240,28 @@ func TestServeStateSurvivesRestart(t *testing.T) {
 	}
 }
 
+// A state that cannot be saved when serve stops is an error (exit 1), not
+// a line in the log: what was created would be lost.
+func TestServeFailsWhenTheStateCannotBeSaved(t *testing.T) {
+	dir := t.TempDir() + "/gone"
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	base, stop := startServe(t, "--state", dir+"/state.json")
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	q := "/v4/group_open_http_svc/create_group?sdkappid=1&identifier=admin&usersig=x&random=1&contenttype=json"
+	resp, err := http.Post(base+q, "application/json", strings.NewReader(`{"Type":"Public","Name":"lost","GroupId":"Lost1"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if code := stop(); code != exitProblems {
+		t.Fatalf("serve exited %d, want %d", code, exitProblems)
+	}
+}
+
 func TestServeRefusesACorruptStateFile(t *testing.T) {
 	file := t.TempDir() + "/state.json"
 	if err := os.WriteFile(file, []byte("{not state"), 0o644); err != nil {

@@ -20,7 +20,7 @@ import (
 	"github.com/chatmock/chatmock/store"
 )
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("serve", "serve [--addr 127.0.0.1:4010] [--spec PATH]... [flags]",
 		"Runs the mock server on the documents (the embedded ones unless --spec names\n"+
 			"others). Every request is validated against its operation and answered the way\n"+
@@ -147,8 +147,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		persister := store.Persist(persistCtx, st, *statePath, 200*time.Millisecond, logger)
 		defer func() {
 			stopPersist()
-			if err := persister.Wait(); err != nil {
-				logger.Error("saving the state failed", "file", *statePath, "err", err)
+			if werr := persister.Wait(); werr != nil {
+				logger.Error("saving the state failed", "file", *statePath, "err", werr)
+				if err == nil {
+					err = fmt.Errorf("saving the state to %s: %w", *statePath, werr) // exit 1: the state is lost
+				}
 			}
 		}()
 	}
@@ -161,25 +164,71 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return mock.Reload(set, rs, files)
 		}, logger)
 	}
-	srv := &http.Server{
-		Handler:           mock.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    1 << 20,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "chatmock: serving %d operations of %d documents on http://%s\n",
 		len(set.Operations()), len(set.Documents), ln.Addr())
+	return serveUntilDone(ctx, newHTTPServer(mock.Handler(), logger), ln, shutdownGrace, logger)
+}
+
+// Settings of the HTTP server serve runs.
+const (
+	// readHeaderTimeout bounds reading a request line and its headers: a
+	// client that connects and then sends them slowly, or never, is dropped.
+	readHeaderTimeout = 10 * time.Second
+	// readTimeout bounds reading the whole request, body included, so a
+	// client trickling a body cannot pin a connection and its goroutine
+	// forever. It bounds reading only: once the mock has read the body to
+	// its end (it always does, to validate it), net/http clears the read
+	// deadline, so Prefer: delay and the drip and timeout faults, which act
+	// on the response, are not cut by it.
+	readTimeout = 60 * time.Second
+	// idleTimeout closes a keep-alive connection left idle between requests.
+	idleTimeout = 120 * time.Second
+	// maxHeaderBytes lets requests with 1 MiB of headers, and up to 2 MiB
+	// (net/http adds 4 KiB of slack), reach the mock, which answers them in
+	// the API's own envelope; past it net/http answers a plain-text 431
+	// before the mock sees the request.
+	maxHeaderBytes = 2 << 20
+	// shutdownGrace is how long serve lets the requests in flight finish
+	// once it is told to stop; those still running after it are cut, and
+	// the state is saved anyway.
+	shutdownGrace = 5 * time.Second
+)
+
+// newHTTPServer returns the HTTP server that serves h. It sets no
+// WriteTimeout on purpose: Prefer: delay, scenario delays (up to ten
+// minutes) and the drip and timeout faults answer slowly by design, and a
+// write deadline would cut them; only reading from the client is bounded.
+func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// serveUntilDone serves on ln until ctx ends. Then it stops accepting
+// connections, lets the requests in flight finish for up to grace, and cuts
+// those still running after it. (net/http closes a connection whose request
+// it had not read yet unanswered.)
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration, logger *slog.Logger) error {
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
 	select {
 	case err := <-done:
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
+	err := srv.Shutdown(shutdown)
+	if errors.Is(err, context.DeadlineExceeded) {
+		logger.Warn("requests still running after the shutdown grace were cut", "grace", grace)
+		err = srv.Close()
+	}
+	if err != nil {
 		return err
 	}
 	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
