@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func parseDecl(t *testing.T, src string) (*Declaration, error) {
@@ -131,5 +132,16 @@ func TestFailureNames(t *testing.T) {
 		if got, _ := s.Lookup(name); !reflect.DeepEqual(got, w) {
 			t.Errorf("%s = %v, want %v", name, got, w)
 		}
+	}
+}
+
+func TestLongValuesAreClippedInTexts(t *testing.T) {
+	long := strings.Repeat("é", 200) // 400 bytes
+	got := clipText(long)
+	if len(got) > maxValueText+len("…") || !strings.HasSuffix(got, "…") || !utf8.ValidString(got) {
+		t.Errorf("clipText: %d bytes, %q", len(got), got)
+	}
+	if clipText("short") != "short" {
+		t.Error("a short text is clipped")
 	}
 }

@@ -3,6 +3,7 @@ package envelope
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/chatmock/chatmock/tmpl"
 )
@@ -102,14 +103,20 @@ func (s *failureScope) Lookup(name string) (any, bool) {
 	case "keyword":
 		return f.Keyword, true
 	case "value":
+		if big, ok := bigValue(f.Value); ok {
+			return big, f.HasValue // echoed as clipped text, not 100,000 items
+		}
 		return f.Value, f.HasValue
 	case "text":
 		if !f.HasValue {
 			return "", true
 		}
-		return tmpl.Text(f.Value), true
+		if big, ok := bigValue(f.Value); ok {
+			return big, true
+		}
+		return clipText(tmpl.Text(f.Value)), true
 	case "quoted":
-		return quoted(f), true
+		return clipText(quoted(f)), true
 	case "detail":
 		return f.Detail, true
 	case "limit":
@@ -176,6 +183,42 @@ func (s *failureScope) text(name string) (any, bool) {
 	return nil, false
 }
 
+// maxValueText is how much of a value an error message quotes: a body of
+// 100,000 items is not repeated in full inside a sentence.
+const maxValueText = 256
+
+// clipText keeps the first maxValueText bytes of t (whole characters) and
+// marks the cut with "…".
+func clipText(t string) string {
+	if len(t) <= maxValueText {
+		return t
+	}
+	cut := maxValueText
+	for cut > 0 && !utf8.RuneStart(t[cut]) {
+		cut--
+	}
+	return t[:cut] + "…"
+}
+
+// bigValue is an array or object value with more than maxValueItems
+// members, as clipped text.
+func bigValue(v any) (string, bool) {
+	switch x := v.(type) {
+	case []any:
+		if len(x) > maxValueItems {
+			return clipText(tmpl.Text(x[:maxValueItems+1])), true
+		}
+	case map[string]any:
+		if len(x) > maxValueItems {
+			return clipText(tmpl.Text(x)), true
+		}
+	}
+	return "", false
+}
+
+// maxValueItems is how many members an echoed array or object may have.
+const maxValueItems = 64
+
 // quoted is the value as a JSON literal (strings in quotes), "" when absent.
 func quoted(f *Failure) string {
 	if !f.HasValue {
@@ -186,6 +229,9 @@ func quoted(f *Failure) string {
 		return strconv.Quote(v)
 	case nil:
 		return "null"
+	}
+	if big, ok := bigValue(f.Value); ok {
+		return big
 	}
 	return tmpl.Text(f.Value)
 }

@@ -20,8 +20,8 @@ import (
 // their compiled schemas, converting the text by the schema's types.
 func (rt *route) checkParameters(ex *exchange) {
 	if ex.queryErr != nil {
-		name := badQueryKey(ex.r.URL.RawQuery)
-		ex.fail(envelope.Failure{Class: envelope.Parameter, In: "query", Name: name, Keyword: "encoding",
+		name, raw := badQueryPair(ex.r.URL.RawQuery)
+		ex.fail(envelope.Failure{Class: envelope.Parameter, In: "query", Name: name, Keyword: "encoding", Value: raw, HasValue: true,
 			Detail: "the query parameter " + name + " is not valid percent-encoding (" + ex.queryErr.Error() + ")"})
 	}
 	var vars map[string]string
@@ -68,20 +68,21 @@ func (rt *route) checkParameters(ex *exchange) {
 	}
 }
 
-// badQueryKey names the first query parameter whose name or value is not
-// valid percent-encoding (its name as sent when the name is the bad part).
-func badQueryKey(raw string) string {
+// badQueryPair finds the first query parameter whose name or value is not
+// valid percent-encoding: its name (as sent when the name is the bad part)
+// and its value as sent.
+func badQueryPair(raw string) (name, value string) {
 	for pair := range strings.SplitSeq(raw, "&") {
 		key, value, _ := strings.Cut(pair, "=")
 		name, err := url.QueryUnescape(key)
 		if err != nil || strings.Contains(key, ";") {
-			return key
+			return key, value
 		}
 		if _, err := url.QueryUnescape(value); err != nil {
-			return name
+			return name, value
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // paramValue converts parameter text to the JSON value its schema expects;
@@ -173,10 +174,13 @@ func (rt *route) checkBody(ex *exchange) {
 		ex.fail(envelope.Failure{Class: envelope.BodyMalformed, Detail: err.Error()})
 		return
 	}
-	// Rules and templates read the decoded value (re-encoded on first use),
-	// never the raw bytes: with a duplicate key, validation and rules then
-	// both see the last value, as encoding/json keeps it.
+	// Rules and templates read the body with gjson: a JSON body as sent
+	// (jsonbody refused duplicate keys and invalid text, so the bytes say
+	// what the decoded value says), any other body re-encoded on first use.
 	ex.value, ex.hasValue = v, true
+	if m.Kind == spec.KindJSON {
+		ex.bodyJSON = ex.body
+	}
 	if m.Schema == nil {
 		return
 	}

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -149,9 +150,19 @@ func recordData(ex *exchange, answer any) (json.RawMessage, error) {
 	if req == nil {
 		req = []byte("null")
 	}
-	b := make([]byte, 0, len(req)+len(ans)+24)
-	b = append(append(append(b, `{"request":`...), req...), `,"answer":`...)
-	return append(append(b, ans...), '}'), nil
+	buf := bytes.NewBuffer(make([]byte, 0, len(req)+len(ans)+24))
+	buf.WriteString(`{"request":`)
+	if bytes.ContainsAny(req, "\n\r\t") { // a JSON body comes as sent, maybe indented
+		if err := json.Compact(buf, req); err != nil {
+			return nil, err
+		}
+	} else {
+		buf.Write(bytes.TrimSpace(req))
+	}
+	buf.WriteString(`,"answer":`)
+	buf.Write(ans)
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
 }
 
 // read loads what a read step names: one record, or one item per key.

@@ -133,17 +133,22 @@ func TestAdminStateAndReset(t *testing.T) {
 	}
 }
 
-// With a duplicate key, rules see the value validation saw: the last one.
-func TestDuplicateKeysAreReadOnce(t *testing.T) {
+// A body with a duplicate key is refused: which GroupId the client meant is
+// not for the mock to guess, and nothing is created.
+func TestDuplicateKeysAreRefused(t *testing.T) {
 	s := newTestServer(t)
 	createGroup(s, `{"Type":"Public","Name":"g","GroupId":"Taken"}`)
-	_, v := createGroup(s, `{"Type":"Public","Name":"g","GroupId":"Taken","GroupId":"Free"}`)
-	if v["ActionStatus"] != "OK" || v["GroupId"] != "Free" {
-		t.Errorf("the last GroupId counts, for rules and the answer alike: %v", v)
+	for _, body := range []string{
+		`{"Type":"Public","Name":"g","GroupId":"Taken","GroupId":"Free"}`,
+		`{"Type":"Public","Name":"g","GroupId":"Free","GroupId":"Taken"}`,
+	} {
+		status, v := createGroup(s, body)
+		if status != 200 || v["ActionStatus"] != "FAIL" || v["ErrorCode"] != 60003.0 || v["ErrorInfo"] != "Json parse Error" {
+			t.Errorf("%s: %d %v, want Tencent's 60003", body, status, v)
+		}
 	}
-	_, v = createGroup(s, `{"Type":"Public","Name":"g","GroupId":"Other","GroupId":"Taken"}`)
-	if v["ErrorCode"] != 10025.0 {
-		t.Errorf("the last GroupId is taken: %v", v)
+	if n := s.Store().Count("tencent", "groups", nil); n != 1 {
+		t.Errorf("the store holds %d groups, want 1", n)
 	}
 }
 

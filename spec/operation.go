@@ -1,9 +1,8 @@
 package spec
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
+	"github.com/chatmock/chatmock/jsonbody"
 	"mime"
 	"slices"
 	"strings"
@@ -205,20 +204,13 @@ func (m *Media) Instance(d *Document, e *Example) (any, error) {
 	return m.Decode(b)
 }
 
-// Decode reads a body of this media type into JSON values.
+// Decode reads a body of this media type into JSON values. JSON is read
+// strictly (package jsonbody): invalid UTF-8, duplicate keys and deep
+// nesting are refused, never repaired.
 func (m *Media) Decode(b []byte) (any, error) {
 	switch m.Kind {
 	case KindJSON:
-		var v any
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.UseNumber()
-		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("not JSON: %v", err)
-		}
-		if dec.More() {
-			return nil, fmt.Errorf("not JSON: more than one value")
-		}
-		return v, nil
+		return jsonbody.Decode(b)
 	case KindXML:
 		if m.XML == nil {
 			return nil, fmt.Errorf("%s: the media type has no schema to read XML by", m.Type)
