@@ -3,6 +3,7 @@ package formbody
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/chatmock/chatmock/jsonbody"
 	"net/url"
 	"regexp"
 	"slices"
@@ -321,11 +322,11 @@ func convert(text string, p *plan) any {
 	for _, t := range p.types {
 		switch t {
 		case "integer":
-			if integerText.MatchString(text) {
+			if integerText.MatchString(text) && jsonbody.NumberInRange(text) {
 				return json.Number(canonicalInteger(text))
 			}
 		case "number":
-			if m := numberText.FindStringSubmatch(text); m != nil && (m[2] != "" || m[3] != "") {
+			if m := numberText.FindStringSubmatch(text); m != nil && (m[2] != "" || m[3] != "") && jsonbody.NumberInRange(text) {
 				return json.Number(canonicalNumber(m))
 			}
 		case "boolean":

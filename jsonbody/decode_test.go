@@ -307,3 +307,33 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// Numbers too long, or with too large an exponent, for exact arithmetic to
+// stay cheap are refused.
+func TestHugeNumbersAreRefused(t *testing.T) {
+	for _, body := range []string{
+		`{"n":1e-999999}`, `{"n":1E+1001}`, `[` + strings.Repeat("9", 101) + `]`, `-0.` + strings.Repeat("1", 100),
+	} {
+		_, err := Decode([]byte(body))
+		var se *SyntaxError
+		if !errors.As(err, &se) || se.kind != kindNumber || se.Msg != numberMessage {
+			t.Errorf("%.40s: %v, want the number refusal", body, err)
+		}
+	}
+	for _, body := range []string{`1e1000`, `1e-1000`, strings.Repeat("9", 100), `1e00000000001`} {
+		if _, err := Decode([]byte(body)); err != nil {
+			t.Errorf("%.40s: %v", body, err)
+		}
+	}
+}
+
+func TestNumberInRange(t *testing.T) {
+	for text, want := range map[string]bool{
+		"12": true, "1e1000": true, "-1.5E-1000": true, "1e0001000": true, "1e": true,
+		"1e1001": false, "1e-999999": false, strings.Repeat("9", 101): false, "1e99999999999999999999": false,
+	} {
+		if got := NumberInRange(text); got != want {
+			t.Errorf("NumberInRange(%.30q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -34,6 +34,7 @@ const (
 	kindSurrogate             // a \u escape for half a surrogate pair
 	kindDuplicate             // a key given twice in one object
 	kindDepth                 // nested deeper than MaxDepth
+	kindNumber                // a number past MaxNumberLength or MaxExponent
 )
 
 // maxQuotedKey is how many bytes of a duplicate key its message quotes.

@@ -74,11 +74,20 @@ func FuzzAgreesWithEncodingJSON(f *testing.F) {
 			if depth(want) <= MaxDepth {
 				t.Fatalf("depth refused for a value %d deep: %v", depth(want), err)
 			}
+		case kindNumber:
+			if !hugeNumber.Match(b) {
+				t.Fatalf("a number refused in a body without a long one: %v", err)
+			}
 		}
 	})
 }
 
 var surrogateEscape = regexp.MustCompile(`\\u[dD][89a-fA-F]`)
+
+// hugeNumber finds a number-like run too long, or an exponent too large,
+// for MaxNumberLength and MaxExponent (anywhere, strings included: enough
+// to tell the refusal had a reason).
+var hugeNumber = regexp.MustCompile(`[0-9.eE+-]{101,}|[eE][+-]?0*[1-9][0-9]{3,}`)
 
 // seedBodies returns the JSON samples of fixtures/seeds, as stored and with
 // their inline comments removed, and the Tencent benchmark body.

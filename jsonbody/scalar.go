@@ -3,6 +3,8 @@ package jsonbody
 import (
 	"encoding/binary"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -232,12 +234,34 @@ func (d *decoder) number() (any, error) {
 		if !isDigit(b[i]) {
 			return nil, d.unexpected(i, ", expected a digit in the exponent")
 		}
-		for i++; i < len(b) && isDigit(b[i]); i++ {
+		exp := 0
+		for ; i < len(b) && isDigit(b[i]); i++ {
+			if exp <= MaxExponent {
+				exp = exp*10 + int(b[i]-'0')
+			}
 		}
+		if exp > MaxExponent {
+			return nil, d.fail(start, kindNumber, numberMessage)
+		}
+	}
+	if i-start > MaxNumberLength {
+		return nil, d.fail(start, kindNumber, numberMessage)
 	}
 	d.pos = i
 	return json.Number(b[start:i]), nil
 }
+
+// Numbers are kept as sent, but exact arithmetic on them (schema limits,
+// multipleOf) costs time that grows with their digits and their exponent:
+// 1e-999999 alone takes jsonschema most of a second. No API field needs
+// more than these.
+const (
+	MaxNumberLength = 100  // characters
+	MaxExponent     = 1000 // in either direction
+)
+
+var numberMessage = "a number longer than " + strconv.Itoa(MaxNumberLength) +
+	" characters or with an exponent past ±" + strconv.Itoa(MaxExponent) + " is not accepted"
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
@@ -256,4 +280,21 @@ func (d *decoder) literal(word string, v any) (any, error) {
 	}
 	d.pos = i + len(word)
 	return v, nil
+}
+
+// NumberInRange tells whether number text (from a query, a form or XML, where
+// other decoders make json.Number) is within MaxNumberLength and
+// MaxExponent, as Decode requires of JSON numbers. Text outside them is best
+// kept a string, for validation to report.
+func NumberInRange(text string) bool {
+	if len(text) > MaxNumberLength {
+		return false
+	}
+	i := strings.IndexAny(text, "eE")
+	if i < 0 {
+		return true
+	}
+	exp := strings.TrimLeft(strings.TrimLeft(text[i+1:], "+-"), "0")
+	n, err := strconv.Atoi(exp)
+	return exp == "" || err == nil && n <= MaxExponent
 }

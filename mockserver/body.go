@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/jsonbody"
 	"github.com/chatmock/chatmock/live"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/gorilla/mux"
@@ -148,11 +149,11 @@ func textValue(t string, types []string) any {
 	for _, typ := range types {
 		switch typ {
 		case "integer":
-			if isInteger(t) {
+			if isInteger(t) && jsonbody.NumberInRange(t) {
 				return json.Number(t)
 			}
 		case "number":
-			if isNumber(t) {
+			if isNumber(t) && jsonbody.NumberInRange(t) {
 				return json.Number(t)
 			}
 		case "boolean":

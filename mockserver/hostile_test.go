@@ -60,6 +60,8 @@ func hostileCases() []hostile {
 		add("duplicate-keys", []byte(`{"Name":"a","Name":"b"}`), `invalid JSON at byte 12: duplicate key \"Name\" in an object`)
 		add("nul-raw", []byte("{\"Name\":\"a\x00b\"}"), "invalid JSON at byte 10: a control character U+0000 must be escaped in a string")
 		add("nul-outside", []byte("{\x00}"), "invalid JSON at byte 1: unexpected character U+0000, expected a string key or '}'")
+		add("number-exponent-999999", []byte(`{"MaxMemberCount":1e-999999,"BusinessId":1e-999999,"group":{"id":1e-999999}}`),
+			"a number longer than 100 characters or with an exponent past ±1000 is not accepted")
 		add("lone-surrogate", []byte(`{"Name":"\ud800"}`), "is the first half of a surrogate pair")
 		tooLarge := hostile{name: "body-10MiB", api: api, path: apiPaths[api], ctype: apiJSON[api], body: bytes.Repeat([]byte(" "), 10<<20),
 			status: 413, holds: "the body is larger than 1048576 bytes"}
@@ -111,6 +113,11 @@ func hostileCases() []hostile {
 		// ASP.NET's model binding ignores keys it has no member for, however deep.
 		hostile{name: "form-nesting-10000", api: "aspnet", path: apiPaths["aspnet"], ctype: "application/x-www-form-urlencoded",
 			body: []byte("group" + strings.Repeat("[a]", 10000) + "=1"), status: 200, holds: `"members":null`},
+		hostile{name: "form-number-exponent-999999", api: "aspnet", path: apiPaths["aspnet"], ctype: "application/x-www-form-urlencoded",
+			body: []byte("group[id]=1e-999999"), status: 400, holds: `"ModelState":{"bag.group.id":["Could not convert \"1e-999999\" to integer. Path 'group.id'."]}`},
+		hostile{name: "xml-number-exponent-999999", api: "aspnet", path: apiPaths["aspnet"], ctype: "application/xml",
+			body:   []byte(`<ChatGroupBag xmlns="http://schemas.datacontract.org/2004/07/Stocks.Controllers"><group xmlns:d="http://schemas.datacontract.org/2004/07/Stocks.Models"><d:id>1e-999999</d:id></group></ChatGroupBag>`),
+			status: 400, holds: `"bag.group.id":["Could not convert \"1e-999999\" to integer. Path 'group.id'."]`},
 		hostile{name: "form-not-utf8", api: "aspnet", path: apiPaths["aspnet"], ctype: "application/x-www-form-urlencoded",
 			body: []byte("group[name]=%FF"), status: 400, holds: `form key \"group[name]\": the value is not UTF-8 once percent-decoded`},
 		hostile{name: "query-bad-percent", api: "tencent", path: "/v4/group_open_http_svc/create_group?sdkappid=88888888&identifier=ad%zzmin&usersig=xxx&random=99999999&contenttype=json",

@@ -133,7 +133,7 @@ func TestBundledSchemas(t *testing.T) {
 				if !ok || schema == nil {
 					t.Fatalf("no schema object at %s/schema", e.media.Pointer)
 				}
-				check(t, schema, resolve, e.media.Schema, nil)
+				check(t, schema, resolve, e.media.Schema.Schema, nil)
 			})
 			count++
 		}
@@ -178,7 +178,7 @@ func compileSchemas(t *testing.T, schemas map[string]any) (map[string]*jsonschem
 	}
 	out := map[string]*jsonschema.Schema{}
 	for _, op := range d.Operations {
-		out[op.ID] = op.Responses["200"][0].Schema
+		out[op.ID] = op.Responses["200"][0].Schema.Schema
 	}
 	return out, d
 }
@@ -490,7 +490,7 @@ func TestTencentOneOfFirstBranch(t *testing.T) {
 		t.Fatal(err)
 	}
 	schema := map[string]any{"$ref": "#/components/schemas/CreateGroupResponse"}
-	check(t, schema, resolver(op.Doc.Raw), media.Schema, func(t *testing.T, source string, v any) {
+	check(t, schema, resolver(op.Doc.Raw), media.Schema.Schema, func(t *testing.T, source string, v any) {
 		if err := success.Validate(v); err != nil {
 			t.Errorf("not a CreateGroupSuccess: %v", err)
 		}

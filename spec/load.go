@@ -203,8 +203,12 @@ func (d *Document) ResolveSchema(ref string) (map[string]any, error) {
 }
 
 // compile compiles the schema at ptr.
-func (d *Document) compile(ptr string) (*jsonschema.Schema, error) {
-	return d.compiler.Compile(d.url + "#" + ptr)
+func (d *Document) compile(ptr string) (*Schema, error) {
+	s, err := d.compiler.Compile(d.url + "#" + ptr)
+	if err != nil {
+		return nil, err
+	}
+	return newSchema(s), nil
 }
 
 // ReadExternal reads an externalValue relative to the document.

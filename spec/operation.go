@@ -11,7 +11,6 @@ import (
 	"github.com/chatmock/chatmock/live"
 	"github.com/chatmock/chatmock/xmlbody"
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // Operation is one method on one path of a document.
@@ -74,7 +73,7 @@ type Media struct {
 	Type     string
 	Kind     Kind
 	Pointer  string // JSON pointer of the Media Type Object
-	Schema   *jsonschema.Schema
+	Schema   *Schema
 	XML      *xmlbody.Codec    // for KindXML
 	Form     *formbody.Decoder // for KindForm
 	Examples []*Example

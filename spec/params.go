@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/schemanode"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // Parameter is a path, query, header or cookie parameter, its schema
@@ -16,8 +15,8 @@ type Parameter struct {
 	Name     string
 	In       string
 	Required bool
-	Schema   *jsonschema.Schema // nil when the parameter has none
-	Types    []string           // the schema's JSON types, for converting text
+	Schema   *Schema  // nil when the parameter has none
+	Types    []string // the schema's JSON types, for converting text
 	Array    bool
 	Sample   string // a valid value as text: the example, default, first enum value or minimum
 }

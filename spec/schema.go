@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/chatmock/chatmock/schemafast"
 	"math/big"
 	"slices"
 	"strconv"
@@ -17,6 +18,32 @@ import (
 
 // maxViolations bounds what Violations returns.
 const maxViolations = 1000
+
+// Schema is a compiled JSON Schema with a fast accept path: a value that
+// schemafast finds valid is valid, and only one it does not is validated by
+// jsonschema, for the detailed errors. The two agree on every value; a
+// schema schemafast cannot compile exactly always goes to jsonschema.
+type Schema struct {
+	*jsonschema.Schema
+	fast *schemafast.Checker
+}
+
+func newSchema(s *jsonschema.Schema) *Schema {
+	out := &Schema{Schema: s}
+	if c, ok := schemafast.Compile(s, fastMaxBytes); ok {
+		out.fast = c
+	}
+	return out
+}
+
+// Validate returns nil for a valid value, else jsonschema's
+// *ValidationError.
+func (s *Schema) Validate(v any) error {
+	if s.fast != nil && s.fast.Valid(v) {
+		return nil
+	}
+	return s.Schema.Validate(v)
+}
 
 // MaxBytesKeyword is the extension that limits a string's length in UTF-8
 // bytes; JSON Schema's maxLength counts characters.
@@ -102,6 +129,18 @@ func compileMaxBytes(_ *jsonschema.CompilerContext, obj map[string]any) (jsonsch
 }
 
 type maxBytes int64
+
+// fastMaxBytes is x-max-bytes for schemafast.
+func fastMaxBytes(ext jsonschema.SchemaExt) (func(any) bool, bool) {
+	m, ok := ext.(maxBytes)
+	if !ok {
+		return nil, false
+	}
+	return func(v any) bool {
+		s, ok := v.(string)
+		return !ok || int64(len(s)) <= int64(m)
+	}, true
+}
 
 func (m maxBytes) Validate(ctx *jsonschema.ValidatorContext, v any) {
 	if s, ok := v.(string); ok && int64(len(s)) > int64(m) {

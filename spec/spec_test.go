@@ -253,3 +253,38 @@ func TestASPNetXMLSampleDecodesLikeJSONSample(t *testing.T) {
 		t.Errorf("name and user_id are in order and should bind: %v", group)
 	}
 }
+
+// Every schema of the bundled documents takes schemafast's accept path:
+// none of them falls back to jsonschema for valid values.
+func TestEveryBundledSchemaHasAFastPath(t *testing.T) {
+	set, err := Load(context.Background(), Bundled())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	check := func(where string, s *Schema) {
+		if s == nil {
+			return
+		}
+		n++
+		if s.fast == nil {
+			t.Errorf("%s: no fast path", where)
+		}
+	}
+	for _, op := range set.Operations() {
+		for _, m := range op.RequestBody {
+			check(op.ID+" request "+m.Type, m.Schema)
+		}
+		for status, list := range op.Responses {
+			for _, m := range list {
+				check(op.ID+" "+status+" "+m.Type, m.Schema)
+			}
+		}
+		for _, p := range op.Parameters {
+			check(op.ID+" parameter "+p.Name, p.Schema)
+		}
+	}
+	if n < 50 {
+		t.Errorf("only %d schemas", n)
+	}
+}

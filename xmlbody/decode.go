@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/chatmock/chatmock/jsonbody"
 	"github.com/chatmock/chatmock/schemanode"
 )
 
@@ -369,11 +370,11 @@ func scalar(text string, types []string) any {
 	for _, t := range types {
 		switch t {
 		case "integer":
-			if integerText.MatchString(trimmed) {
+			if integerText.MatchString(trimmed) && jsonbody.NumberInRange(trimmed) {
 				return json.Number(strings.TrimPrefix(trimmed, "+"))
 			}
 		case "number":
-			if numberText.MatchString(trimmed) {
+			if numberText.MatchString(trimmed) && jsonbody.NumberInRange(trimmed) {
 				return json.Number(strings.TrimPrefix(trimmed, "+"))
 			}
 		case "boolean":
