@@ -204,11 +204,27 @@ func stepProblems(step *Step, c *Case, resp *http.Response, body []byte, key str
 			problems = append(problems, "want the API to refuse this (the resource was already created or destroyed), it answered a success")
 		}
 	case "read":
-		if !refused && !bytes.Contains(body, []byte(key)) {
+		// A read that names the key in its path (a group's accounts) shows it
+		// found the resource by succeeding; one that sends the key in its body
+		// (Tencent's GroupIdList) must show it in the answer.
+		if !refused && !bytes.Contains(body, []byte(key)) && !pathNames(resp.Request, key) {
 			problems = append(problems, fmt.Sprintf("the answer does not show the created key %q", key))
 		}
 	}
 	return problems
+}
+
+// pathNames tells whether one segment of the request's path is key.
+func pathNames(r *http.Request, key string) bool {
+	if r == nil {
+		return false
+	}
+	for seg := range strings.SplitSeq(r.URL.Path, "/") {
+		if seg == key {
+			return true
+		}
+	}
+	return false
 }
 
 func decodeLoose(body []byte) any {

@@ -364,6 +364,15 @@ func TestTestAgainstTheMock(t *testing.T) {
 	if !regexp.MustCompile(`TOTAL\s+1\d\d\s+0\s+0`).MatchString(stdout) {
 		t.Errorf("summary:\n%s", stdout)
 	}
+	// Again, on the same mock: what the first run created is still there, and
+	// the new resources get keys like 11 that the answers do not contain by
+	// chance.
+	for run := 2; run <= 3; run++ {
+		if code, stdout, stderr := runCLI("test", "--target", base, "--tencent-sdkappid", "88888888", "--tencent-identifier", "admin",
+			"--tencent-usersig", "TOPSECRET", "--nexudus-token", "TOPSECRET"); code != exitOK {
+			t.Fatalf("run %d: exit %d\n%s\n%s", run, code, stdout, stderr)
+		}
+	}
 	b, err := os.ReadFile(dir + "/junit.xml")
 	if err != nil {
 		t.Fatal(err)
