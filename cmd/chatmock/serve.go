@@ -61,9 +61,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	var logger *slog.Logger
 	switch *logFormat {
 	case "text":
-		logger = slog.New(slog.NewTextHandler(stderr, nil))
+		sink := newLogSink(stderr)
+		defer sink.Close()
+		logger = slog.New(slog.NewTextHandler(sink, nil))
 	case "json":
-		logger = slog.New(slog.NewJSONHandler(stderr, nil))
+		sink := newLogSink(stderr)
+		defer sink.Close()
+		logger = slog.New(slog.NewJSONHandler(sink, nil))
 	default:
 		return &usageError{"--log-format must be text or json"}
 	}
