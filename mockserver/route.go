@@ -23,6 +23,7 @@ type route struct {
 	success string     // the lowest documented 2xx status
 	rules   []*rules.Rule
 	edition map[string]any // the limits of the API's chosen edition
+	statics staticAnswers  // encoded answers of static rule effects
 }
 
 func newRoute(s *Server, t *table, op *spec.Operation) (*route, error) {

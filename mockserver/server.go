@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -41,7 +42,15 @@ type table struct {
 	rules  *rules.Set
 	routes []*route
 	router *mux.Router
+	// exact holds the operations whose path has no parameters, by method
+	// and path as sent: found with one map lookup instead of gorilla/mux
+	// trying each route's pattern in turn. Everything else (parameters,
+	// 404, 405, paths to clean, the admin API) goes through the router.
+	exact map[routeKey]*route
 }
+
+// routeKey is a method and an escaped path.
+type routeKey struct{ method, path string }
 
 type options struct {
 	logger      *slog.Logger
@@ -163,7 +172,12 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 	}
 	s.tbl.Store(t)
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.tbl.Load().router.ServeHTTP(w, r)
+		t := s.tbl.Load()
+		if rt := t.exact[routeKey{r.Method, r.URL.EscapedPath()}]; rt != nil {
+			rt.ServeHTTP(w, r)
+			return
+		}
+		t.router.ServeHTTP(w, r)
 	})
 	if o.cors {
 		s.handler = cors(s.handler)
@@ -176,7 +190,7 @@ func (s *Server) build(set *spec.Set, rs *rules.Set) (*table, error) {
 	if err := rs.Verify(set); err != nil {
 		return nil, err
 	}
-	t := &table{set: set, rules: rs}
+	t := &table{set: set, rules: rs, exact: map[routeKey]*route{}}
 	r := mux.NewRouter()
 	r.UseEncodedPath()
 	s.adminRoutes(r.PathPrefix("/__admin").Subrouter())
@@ -187,6 +201,9 @@ func (s *Server) build(set *spec.Set, rs *rules.Set) (*table, error) {
 		}
 		t.routes = append(t.routes, rt)
 		r.Path(op.Path).Methods(op.Method).Handler(rt) // path first: a 405 survives later routes
+		if !strings.Contains(op.Path, "{") {
+			t.exact[routeKey{op.Method, op.Path}] = rt
+		}
 	}
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.routeFailure(w, r, t, envelope.RouteNotFound, nil)

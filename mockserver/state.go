@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
+	"sync/atomic"
 
 	"github.com/chatmock/chatmock/envelope"
 	"github.com/chatmock/chatmock/live"
@@ -26,13 +28,14 @@ func (rt *route) stateful(ex *exchange, dynamic bool) *answer {
 		return r.encode()
 	}
 	var ans *answer
+	var refusal *rules.Effect
+	var env *rules.Env
 	err := rt.s.store.Update(func(tx *store.Tx) error {
 		view := storeView{tx: tx, api: rt.op.Doc.API}
-		env := &rules.Env{Request: ex, Store: view, Edition: rt.edition}
+		env = &rules.Env{Request: ex, Store: view, Edition: rt.edition}
 		for _, r := range rt.rules {
 			if r.Holds(env) {
-				ex.rule = r.Name
-				ans = rt.effect(ex, env, r.Then)
+				ex.rule, refusal = r.Name, r.Then
 				return nil
 			}
 		}
@@ -42,17 +45,55 @@ func (rt *route) stateful(ex *exchange, dynamic bool) *answer {
 	if err != nil {
 		return internalError(err)
 	}
+	if refusal != nil {
+		// A rule's answer reads the request and the edition, never the
+		// store: it is rendered after the store's lock is let go.
+		return rt.effect(ex, env, refusal)
+	}
 	return ans
 }
 
-// effect answers with a rule's (or the full store's) effect.
+// effect answers with a rule's (or the full store's) effect. A static one
+// (a documented example as it stands: Tencent's 10021, 10025, 10058) is
+// rendered and encoded once per Accept header and then reused.
 func (rt *route) effect(ex *exchange, env *rules.Env, e *rules.Effect) *answer {
+	if !e.Static() {
+		return rt.renderEffect(ex, env, e)
+	}
+	key := staticKey{e, ex.accept}
+	if ans, ok := rt.statics.m.Load(key); ok {
+		return ans.(*answer)
+	}
+	ans := rt.renderEffect(ex, env, e)
+	if ans.status < http.StatusInternalServerError && rt.statics.n.Add(1) <= maxStaticAnswers {
+		rt.statics.m.Store(key, ans)
+	}
+	return ans
+}
+
+func (rt *route) renderEffect(ex *exchange, env *rules.Env, e *rules.Effect) *answer {
 	resp, err := e.Render(env, rt.examples())
 	if err != nil {
 		return internalError(err)
 	}
 	return rt.fromEnvelope(ex, resp)
 }
+
+// staticAnswers keeps encoded answers of static effects. They are shared
+// by every request that gets them, so an answer, once made, is never
+// changed (the journal keeps answers the same way).
+type staticAnswers struct {
+	m sync.Map     // staticKey → *answer
+	n atomic.Int64 // answers stored, bounded: the Accept header is the client's
+}
+
+type staticKey struct {
+	effect *rules.Effect
+	accept string
+}
+
+// maxStaticAnswers bounds one route's kept answers.
+const maxStaticAnswers = 64
 
 // withStore renders the answer and does the operation's store step: reads
 // feed the answer's templates, a create stores the request and the answer.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -180,5 +181,34 @@ func TestGeneratedKeyCollisionIsAnsweredAgain(t *testing.T) {
 	}
 	if _, ok := st.Get("nexudus", "chatrooms", second); !ok || st.Count("nexudus", "chatrooms", nil) != 2 {
 		t.Errorf("the store does not hold the new room %q", second)
+	}
+}
+
+// A static rule answer (Tencent's 10025) is encoded once per Accept header
+// and reused; clients choosing their own Accept headers cannot grow the
+// cache past its bound, and every answer stays right.
+func TestStaticRuleAnswersAreReusedAndBounded(t *testing.T) {
+	s := newTestServer(t)
+	createGroup(s, `{"Type":"Public","Name":"g","GroupId":"G1","Owner_Account":"leckie"}`)
+	var rt *route
+	for _, r := range s.tbl.Load().routes {
+		if r.op.ID == "create_group" {
+			rt = r
+		}
+	}
+	want := `{"ActionStatus":"FAIL","ErrorCode":10025,"ErrorInfo":"group id has be used by youself!"}`
+	for i := range 100 {
+		req := httptest.NewRequest(http.MethodPost, "/v4/group_open_http_svc/create_group"+tencentQuery,
+			strings.NewReader(`{"Type":"Public","Name":"g","GroupId":"G1","Owner_Account":"leckie"}`))
+		req.Header.Set("Accept", "application/json;v="+strconv.Itoa(i%80))
+		resp := serve(s, req)
+		if b, _ := io.ReadAll(resp.Body); string(b) != want {
+			t.Fatalf("call %d: %s", i, b)
+		}
+	}
+	n := 0
+	rt.statics.m.Range(func(any, any) bool { n++; return true })
+	if n != maxStaticAnswers {
+		t.Errorf("%d answers kept, want the bound %d", n, maxStaticAnswers)
 	}
 }

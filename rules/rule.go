@@ -33,6 +33,10 @@ type Effect struct {
 	answer  *inlineAnswer
 }
 
+// Static tells whether the effect's answer is the same for every request:
+// a documented example, as documented.
+func (e *Effect) Static() bool { return e.answer == nil && len(e.set) == 0 }
+
 type setter struct {
 	path string
 	t    *tmpl.Template
