@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
@@ -174,17 +175,30 @@ func (a *Answer) Lookup(name string) (any, bool) {
 	case "body", "query", "header", "path":
 		return a.Request.Get(src, path)
 	case "answer":
-		if a.bodyJSON == nil {
-			b, err := json.Marshal(a.Body)
-			if err != nil {
-				return nil, false
-			}
-			a.bodyJSON = b
+		b, err := a.BodyJSON()
+		if err != nil {
+			return nil, false
 		}
-		r := gjson.GetBytes(a.bodyJSON, path)
+		r := gjson.GetBytes(b, path)
 		return GJSONValue(r), r.Exists()
 	}
 	return nil, false
+}
+
+// BodyJSON is Body as JSON, encoded once (and without HTML escapes, as
+// answers are written): templates, the stored record and the written
+// answer all use these bytes.
+func (a *Answer) BodyJSON() ([]byte, error) {
+	if a.bodyJSON == nil {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(a.Body); err != nil {
+			return nil, err
+		}
+		a.bodyJSON = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	}
+	return a.bodyJSON, nil
 }
 
 const upperDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

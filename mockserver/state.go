@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 	"github.com/chatmock/chatmock/envelope"
 	"github.com/chatmock/chatmock/live"
 	"github.com/chatmock/chatmock/rules"
+	"github.com/chatmock/chatmock/spec"
 	"github.com/chatmock/chatmock/store"
 	"github.com/chatmock/chatmock/tmpl"
 )
@@ -117,7 +119,7 @@ func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic b
 	}
 	la.Body = r.value
 	if plan != nil && plan.Create != nil {
-		err := rt.create(ex, tx, la, r.value)
+		err := rt.create(ex, tx, la)
 		var exists *store.ExistsError
 		for try := 1; errors.As(err, &exists) && !rt.keyChosen(ex) && try < maxKeyTries; try++ {
 			// A generated key met an earlier one (eight random digits do,
@@ -129,7 +131,7 @@ func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic b
 				return internalError(err)
 			}
 			la.Body = r.value
-			err = rt.create(ex, tx, la, r.value)
+			err = rt.create(ex, tx, la)
 		}
 		var full *store.FullError
 		switch {
@@ -147,6 +149,16 @@ func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic b
 	if plan != nil && plan.Delete != nil {
 		tx.Delete(api, plan.Delete.Kind, text(plan.Delete.Key, la))
 	}
+	if r.media != nil && r.media.Kind == spec.KindJSON {
+		// The JSON the store and the templates already have is the answer.
+		b, err := la.BodyJSON()
+		if err != nil {
+			return internalError(err)
+		}
+		ans := &answer{status: r.status, mediaType: r.media.Type, headers: map[string]string{}, body: b}
+		maps.Copy(ans.headers, r.headers)
+		return ans
+	}
 	return r.encode()
 }
 
@@ -155,9 +167,13 @@ func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic b
 const maxKeyTries = 8
 
 // create stores the request and its answer under the key the plan renders.
-func (rt *route) create(ex *exchange, tx *store.Tx, la *live.Answer, answer any) error {
+func (rt *route) create(ex *exchange, tx *store.Tx, la *live.Answer) error {
 	step := rt.op.Store.Create
-	data, err := recordData(ex, answer)
+	ans, err := la.BodyJSON()
+	if err != nil {
+		return err
+	}
+	data, err := recordData(ex, ans)
 	if err != nil {
 		return err
 	}
@@ -182,11 +198,7 @@ func (rt *route) keyChosen(ex *exchange) bool {
 
 // recordData is what a create stores: {"request": <body>, "answer": <answer
 // body>}, encoded once.
-func recordData(ex *exchange, answer any) (json.RawMessage, error) {
-	ans, err := json.Marshal(answer)
-	if err != nil {
-		return nil, err
-	}
+func recordData(ex *exchange, ans []byte) (json.RawMessage, error) {
 	req := ex.requestJSON()
 	if req == nil {
 		req = []byte("null")
