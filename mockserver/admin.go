@@ -18,9 +18,14 @@ import (
 )
 
 // adminRoutes serves /__admin/, documented in openapi/admin/chatmock-admin.yaml.
-func (s *Server) adminRoutes(r *mux.Router) {
+// The dashboard's static files hold no data and are served unguarded (a
+// browser cannot put a Bearer token on a navigation); everything else is
+// behind the guard.
+func (s *Server) adminRoutes(admin *mux.Router) {
+	r := admin.NewRoute().Subrouter()
 	r.Use(s.guard)
 	r.Methods(http.MethodGet).Path("/health").HandlerFunc(s.health)
+	r.Methods(http.MethodGet).Path("/operations").HandlerFunc(s.operations)
 	r.Methods(http.MethodGet).Path("/requests").HandlerFunc(s.requests)
 	r.Methods(http.MethodGet).Path("/requests/count").HandlerFunc(s.countRequests)
 	r.Methods(http.MethodDelete).Path("/requests").HandlerFunc(s.clearRequests)
@@ -30,10 +35,11 @@ func (s *Server) adminRoutes(r *mux.Router) {
 	r.Methods(http.MethodGet).Path("/scenarios").HandlerFunc(s.listScenarios)
 	r.Methods(http.MethodDelete).Path("/scenarios").HandlerFunc(s.deleteScenarios)
 	r.Methods(http.MethodDelete).Path("/scenarios/{id}").HandlerFunc(s.deleteScenario)
-	r.NotFoundHandler = s.guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.dashboardRoutes(admin)
+	admin.NotFoundHandler = s.guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		adminProblem(w, http.StatusNotFound, "no admin endpoint "+r.Method+" "+r.URL.Path)
 	}))
-	r.MethodNotAllowedHandler = s.guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	admin.MethodNotAllowedHandler = s.guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		adminProblem(w, http.StatusMethodNotAllowed, "the admin endpoint "+r.URL.Path+" does not take "+r.Method)
 	}))
 }
@@ -69,43 +75,49 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// journalFilter selects journal entries by ?operation=, ?status= and
-// ?since= (an RFC 3339 time, or an entry id: entries after it).
-func journalFilter(r *http.Request) (func(*Entry) bool, error) {
+// journalQuery selects journal entries by ?api=, ?operation=, ?status=
+// and ?since= (an RFC 3339 time, or an entry id: entries after it).
+type journalQuery struct {
+	api, operation string
+	status         int
+	since          time.Time
+	afterID        int64
+}
+
+func parseJournalQuery(r *http.Request) (journalQuery, error) {
 	q := r.URL.Query()
-	op := q.Get("operation")
-	status := 0
+	jq := journalQuery{api: q.Get("api"), operation: q.Get("operation")}
 	if v := q.Get("status"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return nil, errors.New("status: want an HTTP status, got " + strconv.Quote(v))
+			return jq, errors.New("status: want an HTTP status, got " + strconv.Quote(v))
 		}
-		status = n
+		jq.status = n
 	}
-	var since time.Time
-	var afterID int64
 	if v := q.Get("since"); v != "" {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-			afterID = id
+			jq.afterID = id
 		} else if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-			since = t
+			jq.since = t
 		} else {
-			return nil, errors.New("since: want an RFC 3339 time or an entry id, got " + strconv.Quote(v))
+			return jq, errors.New("since: want an RFC 3339 time or an entry id, got " + strconv.Quote(v))
 		}
 	}
-	return func(e *Entry) bool {
-		return (op == "" || e.Operation == op) && (status == 0 || e.Status == status) &&
-			(since.IsZero() || !e.Time.Before(since)) && e.ID > afterID
-	}, nil
+	return jq, nil
+}
+
+func (jq journalQuery) drop(e *Entry) bool {
+	return (jq.api != "" && e.API != jq.api) || (jq.operation != "" && e.Operation != jq.operation) ||
+		(jq.status != 0 && e.Status != jq.status) || (!jq.since.IsZero() && e.Time.Before(jq.since))
 }
 
 func (s *Server) filtered(w http.ResponseWriter, r *http.Request) ([]*Entry, bool) {
-	keep, err := journalFilter(r)
+	jq, err := parseJournalQuery(r)
 	if err != nil {
 		adminProblem(w, http.StatusBadRequest, err.Error())
 		return nil, false
 	}
-	return slices.DeleteFunc(s.journal.Entries(), func(e *Entry) bool { return !keep(e) }), true
+	return slices.DeleteFunc(s.journal.After(jq.afterID), jq.drop), true
 }
 
 func (s *Server) requests(w http.ResponseWriter, r *http.Request) {

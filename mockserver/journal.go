@@ -3,6 +3,7 @@ package mockserver
 import (
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -139,7 +140,12 @@ func (k *kept) view() *Entry {
 }
 
 // Entries returns the recorded exchanges, oldest first.
-func (j *Journal) Entries() []*Entry {
+func (j *Journal) Entries() []*Entry { return j.After(0) }
+
+// After returns the exchanges recorded after the entry with this id, oldest
+// first. Only those are rendered, so polling for new entries costs what is
+// new, not the whole journal.
+func (j *Journal) After(id int64) []*Entry {
 	j.mu.Lock()
 	var list []*kept
 	if !j.full {
@@ -148,6 +154,8 @@ func (j *Journal) Entries() []*Entry {
 		list = append(append(list, j.entries[j.next:]...), j.entries[:j.next]...)
 	}
 	j.mu.Unlock()
+	// ids count up in ring order, and Reset clears the ring from the front.
+	list = list[sort.Search(len(list), func(i int) bool { return list[i].id > id }):]
 	out := make([]*Entry, len(list))
 	for i, k := range list {
 		out[i] = k.view()
