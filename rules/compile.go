@@ -231,7 +231,9 @@ func compileStoreCond(m map[string]any, ptr string) (cond, error) {
 func compileCountCond(m map[string]any, ptr string) (cond, error) {
 	c := &countCond{}
 	c.kind, _ = m["count"].(string)
-	c.field, _ = m["field"].(string)
+	if field, _ := m["field"].(string); field != "" {
+		c.field = fieldPath(field)
+	}
 	var err error
 	if c.owner, err = optValue(m, "owner", ptr); err != nil {
 		return nil, err

@@ -235,7 +235,7 @@ func (c *storeCond) holds(env *Env) bool {
 type countCond struct {
 	kind      string
 	owner     *value
-	field     string
+	field     string // a gjson path, made from the rule's dotted field once at load
 	equals    *value
 	notEquals *value
 	cmp       []comparison
@@ -284,14 +284,19 @@ func (c *countCond) holds(env *Env) bool {
 	return true
 }
 
-// fieldText reads a dotted path of field names (array indexes as numbers)
-// in a record's JSON, as text.
-func fieldText(data []byte, path string) string {
-	parts := strings.Split(path, ".")
+// fieldPath turns a dotted path of field names (array indexes as numbers)
+// into a gjson path, escaping what gjson would read as syntax.
+func fieldPath(dotted string) string {
+	parts := strings.Split(dotted, ".")
 	for i, p := range parts {
 		parts[i] = gjson.Escape(p)
 	}
-	r := gjson.GetBytes(data, strings.Join(parts, "."))
+	return strings.Join(parts, ".")
+}
+
+// fieldText reads a gjson path in a record's JSON, as text.
+func fieldText(data []byte, path string) string {
+	r := gjson.GetBytes(data, path)
 	if !r.Exists() {
 		return ""
 	}
