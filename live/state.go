@@ -185,20 +185,29 @@ func (a *Answer) Lookup(name string) (any, bool) {
 	return nil, false
 }
 
-// BodyJSON is Body as JSON, encoded once (and without HTML escapes, as
-// answers are written): templates, the stored record and the written
-// answer all use these bytes.
+// BodyJSON is Body as EncodeJSON writes it, encoded once: templates, the
+// stored record and the written answer all use these bytes.
 func (a *Answer) BodyJSON() ([]byte, error) {
 	if a.bodyJSON == nil {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(a.Body); err != nil {
+		b, err := EncodeJSON(a.Body)
+		if err != nil {
 			return nil, err
 		}
-		a.bodyJSON = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		a.bodyJSON = b
 	}
 	return a.bodyJSON, nil
+}
+
+// EncodeJSON writes v as answers are written: without HTML escapes (an
+// API echoes "<" as sent) and without a trailing newline.
+func EncodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 const upperDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chatmock/chatmock/envelope"
 	"github.com/chatmock/chatmock/scenario"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/gorilla/mux"
@@ -227,17 +228,17 @@ func (s *Server) deleteScenarios(w http.ResponseWriter, r *http.Request) {
 }
 
 func adminProblem(w http.ResponseWriter, status int, detail string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(map[string]any{
+	writeAdminAs(w, envelope.ProblemMediaType, status, map[string]any{
 		"type": "https://chatmock.dev/problems/admin", "title": http.StatusText(status), "status": status, "detail": detail,
 	})
 }
 
 func writeAdmin(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	writeAdminAs(w, "application/json", status, v)
+}
+
+func writeAdminAs(w http.ResponseWriter, mediaType string, status int, v any) {
+	w.Header().Set("Content-Type", mediaType)
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

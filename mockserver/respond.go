@@ -93,6 +93,7 @@ type rendered struct {
 	status  int
 	media   *spec.Media // nil: no body
 	value   any
+	json    []byte // value already encoded (live.EncodeJSON), when it was
 	headers map[string]string
 }
 
@@ -145,8 +146,11 @@ func (r *rendered) encode() *answer {
 	if r.media == nil {
 		return &answer{status: r.status, headers: r.headers}
 	}
-	ans, err := encode(r.media, r.status, r.value)
-	if err != nil {
+	var ans *answer
+	var err error
+	if r.json != nil && r.media.Kind == spec.KindJSON {
+		ans = &answer{status: r.status, mediaType: r.media.Type, headers: map[string]string{}, body: r.json}
+	} else if ans, err = encode(r.media, r.status, r.value); err != nil {
 		return internalError(err)
 	}
 	for k, v := range r.headers {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -151,13 +150,9 @@ func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic b
 	}
 	if r.media != nil && r.media.Kind == spec.KindJSON {
 		// The JSON the store and the templates already have is the answer.
-		b, err := la.BodyJSON()
-		if err != nil {
+		if r.json, err = la.BodyJSON(); err != nil {
 			return internalError(err)
 		}
-		ans := &answer{status: r.status, mediaType: r.media.Type, headers: map[string]string{}, body: b}
-		maps.Copy(ans.headers, r.headers)
-		return ans
 	}
 	return r.encode()
 }

@@ -1,8 +1,6 @@
 package mockserver
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/live"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/chatmock/chatmock/tmpl"
 )
@@ -48,13 +47,10 @@ func encode(m *spec.Media, status int, value any) (*answer, error) {
 }
 
 func encodeJSON(mediaType string, status int, value any) (*answer, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(value); err != nil {
+	b, err := live.EncodeJSON(value)
+	if err != nil {
 		return nil, err
 	}
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	return &answer{status: status, mediaType: mediaType, headers: map[string]string{}, body: b}, nil
 }
 
