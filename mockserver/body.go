@@ -201,9 +201,6 @@ func schemaFailures(err error, instance any) []envelope.Failure {
 	}
 	var out []envelope.Failure
 	for _, viol := range spec.Violations(err) {
-		if len(out) >= maxFailures {
-			break
-		}
 		f := envelope.Failure{Class: envelope.Schema, In: "body", Pointer: viol.Pointer, Keyword: viol.Keyword, Detail: viol.Message}
 		f.Limit, f.Want = limits(viol.Kind)
 		switch k := viol.Kind.(type) {

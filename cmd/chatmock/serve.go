@@ -61,14 +61,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		return &usageError{"--journal-size must not be negative"}
 	}
 	var logger *slog.Logger
+	sink := newLogSink(stderr)
+	defer sink.Close()
 	switch *logFormat {
 	case "text":
-		sink := newLogSink(stderr)
-		defer sink.Close()
 		logger = slog.New(slog.NewTextHandler(sink, nil))
 	case "json":
-		sink := newLogSink(stderr)
-		defer sink.Close()
 		logger = slog.New(slog.NewJSONHandler(sink, nil))
 	default:
 		return &usageError{"--log-format must be text or json"}
