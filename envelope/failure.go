@@ -111,12 +111,9 @@ func (s *failureScope) Lookup(name string) (any, bool) {
 		if !f.HasValue {
 			return "", true
 		}
-		if big, ok := bigValue(f.Value); ok {
-			return big, true
-		}
-		return clipText(tmpl.Text(f.Value)), true
+		return valueText(f.Value), true
 	case "quoted":
-		return clipText(quoted(f)), true
+		return quoted(f), true
 	case "detail":
 		return f.Detail, true
 	case "limit":
@@ -219,6 +216,15 @@ func bigValue(v any) (string, bool) {
 // maxValueItems is how many members an echoed array or object may have.
 const maxValueItems = 64
 
+// valueText is a value as an error text quotes it: at most maxValueItems
+// members and maxValueText bytes.
+func valueText(v any) string {
+	if big, ok := bigValue(v); ok {
+		return big
+	}
+	return clipText(tmpl.Text(v))
+}
+
 // quoted is the value as a JSON literal (strings in quotes), "" when absent.
 func quoted(f *Failure) string {
 	if !f.HasValue {
@@ -226,12 +232,9 @@ func quoted(f *Failure) string {
 	}
 	switch v := f.Value.(type) {
 	case string:
-		return strconv.Quote(v)
+		return clipText(strconv.Quote(v))
 	case nil:
 		return "null"
 	}
-	if big, ok := bigValue(f.Value); ok {
-		return big
-	}
-	return tmpl.Text(f.Value)
+	return valueText(f.Value)
 }

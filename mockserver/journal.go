@@ -84,8 +84,8 @@ func NewJournal(size int) *Journal {
 	return &Journal{entries: make([]*kept, max(size, 0))}
 }
 
-// record keeps an exchange and returns its id.
-func (j *Journal) record(ex *exchange, ans *answer, took time.Duration) int64 {
+// record keeps an exchange.
+func (j *Journal) record(ex *exchange, ans *answer, took time.Duration) {
 	k := &kept{
 		time: time.Now().UTC(), rt: ex.rt, method: ex.r.Method, path: ex.r.URL.Path, uri: ex.r.URL.RequestURI(),
 		query: ex.query, header: clipHeader(ex.r.Header), body: clipBody(ex.body), ans: ans,
@@ -96,12 +96,11 @@ func (j *Journal) record(ex *exchange, ans *answer, took time.Duration) int64 {
 	j.seq++
 	k.id = j.seq
 	if len(j.entries) == 0 {
-		return k.id
+		return
 	}
 	j.entries[j.next] = k
 	j.next = (j.next + 1) % len(j.entries)
 	j.full = j.full || j.next == 0
-	return k.id
 }
 
 // view is the entry as the admin API shows it: credentials redacted.
