@@ -115,7 +115,7 @@ func BenchmarkRequestPath(b *testing.B) {
 func benchServer(b *testing.B, c benchCase) *Server {
 	opts := []Option{WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	if c.fresh {
-		opts = append(opts, WithStore(store.New(0)))
+		opts = append(opts, WithStore(store.New(store.Limits{})))
 	}
 	return newTestServer(b, opts...)
 }

@@ -53,19 +53,20 @@ type table struct {
 type routeKey struct{ method, path string }
 
 type options struct {
-	logger      *slog.Logger
-	maxBody     int64
-	journalSize int
-	cors        bool
-	seed        uint64
-	seeded      bool
-	now         func() time.Time
-	store       *store.Store
-	rules       *rules.Set
-	editions    map[string]string
-	scenarios   []*scenario.Scenario
-	adminToken  string
-	adminOpen   bool
+	logger       *slog.Logger
+	maxBody      int64
+	journalSize  int
+	journalBytes int64
+	cors         bool
+	seed         uint64
+	seeded       bool
+	now          func() time.Time
+	store        *store.Store
+	rules        *rules.Set
+	editions     map[string]string
+	scenarios    []*scenario.Scenario
+	adminToken   string
+	adminOpen    bool
 }
 
 // Option configures a Server.
@@ -86,6 +87,15 @@ func WithMaxBody(n int64) Option { return func(o *options) { o.maxBody = n } }
 // WithJournalSize keeps the last n exchanges (0 keeps none).
 func WithJournalSize(n int) Option { return func(o *options) { o.journalSize = n } }
 
+// DefaultJournalBytes bounds what the journal's entries hold in all: each
+// keeps up to 64 KiB of each body, of the headers and of the URL, so a
+// journal of exchanges with 1 MiB bodies keeps the last 100 or so.
+const DefaultJournalBytes = 16 << 20
+
+// WithJournalBytes keeps only as many of the last exchanges as fit in n
+// bytes (n <= 0: bounded by WithJournalSize only).
+func WithJournalBytes(n int64) Option { return func(o *options) { o.journalBytes = n } }
+
 // WithCORS turns CORS handling on or off (on by default).
 func WithCORS(on bool) Option { return func(o *options) { o.cors = on } }
 
@@ -95,7 +105,7 @@ func WithSeed(seed uint64) Option {
 }
 
 // WithStore keeps what the APIs create in st (by default a new store of
-// DefaultMaxResources records per API).
+// DefaultMaxResources records and DefaultMaxStoreBytes bytes per API).
 func WithStore(st *store.Store) Option { return func(o *options) { o.store = st } }
 
 // WithRules applies business rules (none by default).
@@ -128,6 +138,12 @@ func WithAdminAccess(open bool, token string) Option {
 // 100 MiB (a Tencent group with members takes about 1 KiB).
 const DefaultMaxResources = 10_000
 
+// DefaultMaxStoreBytes is the store's bound per API in bytes (store.Record
+// Size): records made of 1 MiB bodies reach it after 16 or fewer, and the
+// four bundled APIs' stores full together stay under 64 MiB, so that the
+// whole process stays under 150 MiB of RSS (BENCHMARKS.md).
+const DefaultMaxStoreBytes = 16 << 20
+
 // WithClock sets the clock that timestamps come from.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
@@ -135,18 +151,19 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // prepared here, once.
 func New(set *spec.Set, opts ...Option) (*Server, error) {
 	o := options{
-		logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		maxBody:     DefaultMaxBody,
-		journalSize: DefaultJournalSize,
-		cors:        true,
-		now:         time.Now,
-		adminOpen:   true,
+		logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+		maxBody:      DefaultMaxBody,
+		journalSize:  DefaultJournalSize,
+		journalBytes: DefaultJournalBytes,
+		cors:         true,
+		now:          time.Now,
+		adminOpen:    true,
 	}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	if o.store == nil {
-		o.store = store.New(DefaultMaxResources)
+		o.store = store.New(store.Limits{Records: DefaultMaxResources, Bytes: DefaultMaxStoreBytes})
 	}
 	if o.rules == nil {
 		o.rules = &rules.Set{}
@@ -159,7 +176,7 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 		state:     live.NewState(o.seed, o.seeded, o.now),
 		store:     o.store,
 		scenarios: scenario.NewRegistry(o.seed, o.seeded),
-		journal:   NewJournal(o.journalSize),
+		journal:   NewJournal(o.journalSize, o.journalBytes),
 	}
 	for _, sc := range o.scenarios {
 		if _, err := s.scenarios.Add(sc); err != nil {

@@ -87,7 +87,7 @@ func TestDeveloperEditionQuota(t *testing.T) {
 
 // Past --max-resources, the API answers with its own quota error.
 func TestStoreBound(t *testing.T) {
-	s := newTestServer(t, WithStore(store.New(3)))
+	s := newTestServer(t, WithStore(store.New(store.Limits{Records: 3})))
 	for range 3 {
 		createGroup(s, `{"Type":"Public","Name":"g"}`)
 	}
@@ -170,7 +170,7 @@ func TestGeneratedKeyCollisionIsAnsweredAgain(t *testing.T) {
 	if status != 200 || first == "" {
 		t.Fatalf("create: %d, id %q", status, first)
 	}
-	st := store.New(DefaultMaxResources)
+	st := store.New(store.Limits{Records: DefaultMaxResources})
 	if err := st.Create("nexudus", "chatrooms", store.Record{Key: first}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 var errGroupExists = errors.New("10021: group id already used")
 
 func ExampleStore_Update() {
-	s := store.New(100)
+	s := store.New(store.Limits{Records: 100})
 	createGroup := func(id, owner string) error {
 		return s.Update(func(tx *store.Tx) error {
 			if _, ok := tx.Get("tencent-im", "group", id); ok {
@@ -36,7 +36,7 @@ func ExampleStore_Update() {
 }
 
 func ExampleStore_Create() {
-	s := store.New(0)
+	s := store.New(store.Limits{})
 	_ = s.Create("openai", "file", store.Record{Key: "file-1"})
 	err := s.Create("openai", "file", store.Record{Key: "file-1"})
 	var exists *store.ExistsError

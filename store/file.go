@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/chatmock/chatmock/internal/inputfile"
 )
 
 // fileVersion is the only state-file version this package reads and writes.
@@ -21,31 +23,59 @@ type stateFile struct {
 	APIs    Snapshot `json:"apis"`
 }
 
-// Load reads the state file at path into a new Store bounded by maxPerAPI.
+// Load reads the state file at path into a new Store bounded by lim.
 //
-// A missing file gives an empty Store. A file that is not a version-1 state
-// file gives *CorruptError, and a file holding more than maxPerAPI records
-// for one API gives *OverLimitError; Load never writes to path either way.
-// Each record's Data keeps its JSON text, compacted.
-func Load(path string, maxPerAPI int) (*Store, error) {
-	raw, err := os.ReadFile(path)
+// A missing file gives an empty Store. The file must be a regular file of at
+// most FileLimit(lim) bytes, checked before it is read (*inputfile.Error
+// otherwise). A file that is not a version-1 state file gives
+// *CorruptError, and a file holding more than lim allows for one API gives
+// *OverLimitError; Load never writes to path either way. Each record's Data
+// keeps its JSON text, compacted.
+func Load(path string, lim Limits) (*Store, error) {
+	raw, err := inputfile.Read(path, FileLimit(lim))
 	if errors.Is(err, fs.ErrNotExist) {
-		return New(maxPerAPI), nil
+		return New(lim), nil
+	}
+	var refused *inputfile.Error
+	if errors.As(err, &refused) {
+		return nil, err
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: read state file: %w", err)
+		return nil, fmt.Errorf("store: read state file %s: %w", path, err)
 	}
 	apis, err := decodeState(raw)
 	if err != nil {
 		return nil, &CorruptError{Path: path, Err: err}
 	}
-	s := New(maxPerAPI)
+	raw = nil // the records hold copies: let the file's text go while they load
+	s := New(lim)
 	for _, api := range sortedKeys(apis) {
 		if err := s.loadAPI(path, api, apis[api]); err != nil {
 			return nil, err
 		}
+		delete(apis, api)
 	}
 	return s, nil
+}
+
+// Sizes of state files.
+const (
+	// fileSpread is how much larger than the records it holds, as their
+	// Size counts them, a state file may be: room for several APIs' full
+	// stores (the four bundled ones at most take 4 × Limits.Bytes), and for
+	// the indentation Save adds inside each record's data.
+	fileSpread = 8
+	// maxFile is the largest state file of a Store without a byte bound.
+	maxFile = 1 << 30
+)
+
+// FileLimit is the largest state file Load reads for a Store bounded by
+// lim: fileSpread × lim.Bytes (128 MiB for 16 MiB per API).
+func FileLimit(lim Limits) int64 {
+	if lim.Bytes <= 0 || lim.Bytes > maxFile/fileSpread {
+		return maxFile
+	}
+	return fileSpread * lim.Bytes
 }
 
 // decodeState parses and checks the outer shape of a state file.
@@ -71,28 +101,58 @@ func (s *Store) loadAPI(path, api string, kinds map[string][]Record) error {
 	for _, recs := range kinds {
 		n += len(recs)
 	}
-	if s.max > 0 && n > s.max {
-		return &OverLimitError{Path: path, API: api, Count: n, Limit: s.max}
+	if s.lim.Records > 0 && n > s.lim.Records {
+		return &OverLimitError{Path: path, API: api, Count: n, Limit: s.lim}
 	}
 	for _, kind := range sortedKeys(kinds) {
 		for _, r := range kinds[kind] {
 			if _, ok := s.get(api, kind, r.Key); ok {
 				return &CorruptError{Path: path, Err: fmt.Errorf("%s %s %q appears twice", api, kind, r.Key)}
 			}
-			if string(r.Data) == "null" {
-				r.Data = nil // as a record without data saves
+			data, err := compact(r.Data)
+			if err != nil {
+				return &CorruptError{Path: path, Err: fmt.Errorf("%s %s %q: %v", api, kind, r.Key, err)}
 			}
-			if len(r.Data) > 0 {
-				var buf bytes.Buffer
-				if err := json.Compact(&buf, r.Data); err != nil {
-					return &CorruptError{Path: path, Err: fmt.Errorf("%s %s %q: %v", api, kind, r.Key, err)}
-				}
-				r.Data = buf.Bytes()
+			r.Data = data
+			if held := s.apis[api]; s.lim.Bytes > 0 && held != nil && held.bytes+r.Size() > s.lim.Bytes {
+				return &OverLimitError{Path: path, API: api, Count: n, Bytes: s.bytesIn(kinds), Limit: s.lim}
 			}
 			s.insert(api, kind, r)
 		}
 	}
 	return nil
+}
+
+// compact is a record's data as the Store keeps it: compact JSON in a
+// slice of its own length, nil for a record without data (saved as null).
+func compact(data json.RawMessage) (json.RawMessage, error) {
+	if len(data) == 0 || string(data) == "null" {
+		return nil, nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(data))
+	if err := json.Compact(&buf, data); err != nil {
+		return nil, err
+	}
+	if buf.Len() == len(data) {
+		return data, nil // it was compact: keep the decoder's copy
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// bytesIn sums the Size of a state file's records for one API, each as the
+// Store would keep it.
+func (s *Store) bytesIn(kinds map[string][]Record) int64 {
+	var n int64
+	for _, recs := range kinds {
+		for _, r := range recs {
+			if data, err := compact(r.Data); err == nil {
+				r.Data = data
+			}
+			n += r.Size()
+		}
+	}
+	return n
 }
 
 func sortedKeys[V any](m map[string]V) []string {

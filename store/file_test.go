@@ -13,7 +13,7 @@ import (
 
 func TestSaveLoadRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	s := New(10)
+	s := New(Limits{Records: 10})
 	created := time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC)
 	data := json.RawMessage(`{"GroupId":"g1","MemberNum":3,"Ratio":0.5,"Tags":["a",true,null]}`)
 	recs := []Record{
@@ -32,7 +32,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	loaded, err := Load(path, 10)
+	loaded, err := Load(path, Limits{Records: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestSaveIsAtomic(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old contents"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := New(0)
+	s := New(Limits{})
 	if err := s.Create("im", "user", Record{Key: "u"}); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestSaveIsAtomic(t *testing.T) {
 	if info.Mode().Perm() != 0o644 {
 		t.Errorf("mode %v, want 0644", info.Mode().Perm())
 	}
-	loaded, err := Load(path, 0)
+	loaded, err := Load(path, Limits{})
 	if err != nil {
 		t.Fatalf("pre-existing file not replaced: %v", err)
 	}
@@ -108,7 +108,7 @@ func TestSaveIsAtomic(t *testing.T) {
 
 func TestSaveFailsInMissingDir(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "no", "such", "state.json")
-	if err := New(0).Save(path); err == nil {
+	if err := New(Limits{}).Save(path); err == nil {
 		t.Error("Save into a missing directory succeeded")
 	}
 }
@@ -133,7 +133,7 @@ func TestLoadBadFiles(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.contents), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := Load(path, 0)
+			_, err := Load(path, Limits{})
 			var corrupt *CorruptError
 			if !errors.As(err, &corrupt) {
 				t.Fatalf("Load = %v, want *CorruptError", err)
@@ -154,7 +154,7 @@ func TestLoadBadFiles(t *testing.T) {
 }
 
 func TestLoadMissingFile(t *testing.T) {
-	s, err := Load(filepath.Join(t.TempDir(), "absent.json"), 5)
+	s, err := Load(filepath.Join(t.TempDir(), "absent.json"), Limits{Records: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestLoadMissingFile(t *testing.T) {
 
 func TestLoadOverLimit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	s := New(0)
+	s := New(Limits{})
 	for _, k := range []string{"a", "b", "c"} {
 		if err := s.Create("im", "user", Record{Key: k}); err != nil {
 			t.Fatal(err)
@@ -193,7 +193,7 @@ func TestLoadOverLimit(t *testing.T) {
 		wantErr bool
 	}{{0, false}, {3, false}, {2, true}}
 	for _, tt := range tests {
-		_, err := Load(path, tt.limit)
+		_, err := Load(path, Limits{Records: tt.limit})
 		var over *OverLimitError
 		switch {
 		case !tt.wantErr && err != nil:
@@ -201,7 +201,7 @@ func TestLoadOverLimit(t *testing.T) {
 		case tt.wantErr && !errors.As(err, &over):
 			t.Errorf("limit %d: Load = %v, want *OverLimitError", tt.limit, err)
 		case tt.wantErr:
-			if over.API != "im" || over.Count != 3 || over.Limit != 2 {
+			if over.API != "im" || over.Count != 3 || over.Limit.Records != 2 {
 				t.Errorf("OverLimitError = %+v", over)
 			}
 			if msg := err.Error(); !strings.Contains(msg, "--max-resources") || !strings.Contains(msg, "3 records") {

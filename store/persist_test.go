@@ -12,7 +12,7 @@ import (
 func TestPersister(t *testing.T) {
 	before := runtime.NumGoroutine()
 	path := filepath.Join(t.TempDir(), "state.json")
-	s := New(0)
+	s := New(Limits{})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	p := Persist(ctx, s, path, 10*time.Millisecond, nil)
@@ -49,7 +49,7 @@ func TestPersister(t *testing.T) {
 func TestPersisterFinalSaveError(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "missing-dir", "state.json")
 	ctx, cancel := context.WithCancel(context.Background())
-	p := Persist(ctx, New(0), path, time.Hour, nil)
+	p := Persist(ctx, New(Limits{}), path, time.Hour, nil)
 	cancel()
 	if err := p.Wait(); err == nil {
 		t.Error("Wait returned nil for a save that cannot succeed")
@@ -58,7 +58,7 @@ func TestPersisterFinalSaveError(t *testing.T) {
 
 func TestPersisterRateLimit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	s := New(0)
+	s := New(Limits{})
 	ctx, cancel := context.WithCancel(context.Background())
 	p := Persist(ctx, s, path, time.Hour, nil)
 	if err := s.Create("im", "user", Record{Key: "a"}); err != nil {
@@ -88,7 +88,7 @@ func fileHas(path, api, kind, key string) bool {
 	if _, err := os.Stat(path); err != nil {
 		return false
 	}
-	s, err := Load(path, 0)
+	s, err := Load(path, Limits{})
 	if err != nil {
 		return false
 	}

@@ -23,3 +23,14 @@ type Record struct {
 // order. Empty kinds and APIs are left out. Record.Data is shared with the
 // Store and must not be mutated.
 type Snapshot map[string]map[string][]Record
+
+// recordOverhead is what the Store spends on a record beyond its bytes:
+// the Record and its entry, the key's place in the map, the string and
+// slice headers.
+const recordOverhead = 256
+
+// Size is what r costs a Store, as its Limits count it: its key, owner,
+// creator and data bytes, plus a fixed overhead.
+func (r Record) Size() int64 {
+	return int64(recordOverhead + len(r.Key) + len(r.Owner) + len(r.Creator) + len(r.Data))
+}

@@ -11,7 +11,7 @@ import (
 // or Load.
 type Store struct {
 	mu      sync.RWMutex
-	max     int               // records per API; <= 0 means unbounded
+	lim     Limits
 	apis    map[string]*table // api → its records
 	seq     uint64            // creation counter, orders List
 	changes chan struct{}     // buffered 1, see Changes
@@ -21,6 +21,7 @@ type Store struct {
 type table struct {
 	kinds map[string]map[string]entry // kind → key → entry
 	n     int                         // records over all kinds
+	bytes int64                       // their Record.Size, summed
 }
 
 type entry struct {
@@ -28,19 +29,26 @@ type entry struct {
 	seq uint64
 }
 
-// New returns an empty Store that holds at most maxPerAPI records per API
-// (all kinds together). maxPerAPI <= 0 means unbounded.
-func New(maxPerAPI int) *Store {
+// Limits bound what one API may hold, all its kinds together. A limit
+// <= 0 means unbounded.
+type Limits struct {
+	Records int   // records
+	Bytes   int64 // bytes, counted by Record.Size
+}
+
+// New returns an empty Store that holds at most lim per API.
+func New(lim Limits) *Store {
 	return &Store{
-		max:     maxPerAPI,
+		lim:     lim,
 		apis:    make(map[string]*table),
 		changes: make(chan struct{}, 1),
 	}
 }
 
 // Create inserts r under (api, kind) atomically. It returns *ExistsError if
-// r.Key is taken (checked first), and *FullError if the API already holds
-// maxPerAPI records. A zero r.Created is set to the current time.
+// r.Key is taken (checked first), and *FullError if the API would hold
+// more than the Store's Limits with r. A zero r.Created is set to the
+// current time.
 func (s *Store) Create(api, kind string, r Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -143,14 +151,29 @@ func (s *Store) create(api, kind string, r Record) error {
 	if old, ok := s.get(api, kind, r.Key); ok {
 		return &ExistsError{API: api, Kind: kind, Existing: old}
 	}
-	t := s.apis[api]
-	if s.max > 0 && t != nil && t.n >= s.max {
-		return &FullError{API: api, Limit: s.max}
+	if err := s.room(api, r); err != nil {
+		return err
 	}
 	if r.Created.IsZero() {
 		r.Created = time.Now().Round(0)
 	}
 	s.insert(api, kind, r)
+	return nil
+}
+
+// room refuses r if the API would hold more than the Limits with it.
+func (s *Store) room(api string, r Record) error {
+	var n int
+	var b int64
+	if t := s.apis[api]; t != nil {
+		n, b = t.n, t.bytes
+	}
+	if s.lim.Records > 0 && n >= s.lim.Records {
+		return &FullError{API: api, Limit: s.lim}
+	}
+	if size := r.Size(); s.lim.Bytes > 0 && b+size > s.lim.Bytes {
+		return &FullError{API: api, Limit: s.lim, Size: size, Held: b}
+	}
 	return nil
 }
 
@@ -169,6 +192,7 @@ func (s *Store) insert(api, kind string, r Record) {
 	s.seq++
 	keys[r.Key] = entry{rec: r, seq: s.seq}
 	t.n++
+	t.bytes += r.Size()
 }
 
 func (s *Store) get(api, kind, key string) (Record, bool) {
@@ -186,11 +210,13 @@ func (s *Store) delete(api, kind, key string) bool {
 		return false
 	}
 	keys := t.kinds[kind]
-	if _, ok := keys[key]; !ok {
+	e, ok := keys[key]
+	if !ok {
 		return false
 	}
 	delete(keys, key)
 	t.n--
+	t.bytes -= e.rec.Size()
 	if len(keys) == 0 {
 		delete(t.kinds, kind)
 	}

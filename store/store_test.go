@@ -8,7 +8,7 @@ import (
 )
 
 func TestCreateSameKeyConcurrently(t *testing.T) {
-	s := New(0)
+	s := New(Limits{})
 	const n = 200
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -49,7 +49,7 @@ func TestCreateSameKeyConcurrently(t *testing.T) {
 }
 
 func TestBound(t *testing.T) {
-	s := New(3)
+	s := New(Limits{Records: 3})
 	steps := []struct {
 		name    string
 		api     string
@@ -83,7 +83,7 @@ func TestBound(t *testing.T) {
 					t.Fatalf("Create: %v", err)
 				}
 			case *FullError:
-				if !errors.As(err, &want) || want.API != st.api || want.Limit != 3 {
+				if !errors.As(err, &want) || want.API != st.api || want.Limit.Records != 3 {
 					t.Fatalf("Create = %v, want *FullError{%s, 3}", err, st.api)
 				}
 			case *ExistsError:
@@ -96,7 +96,7 @@ func TestBound(t *testing.T) {
 }
 
 func TestListCountGetDelete(t *testing.T) {
-	s := New(0)
+	s := New(Limits{})
 	for _, k := range []string{"z", "a", "m", "b"} {
 		if err := s.Create("im", "user", Record{Key: k, Owner: "admin"}); err != nil {
 			t.Fatal(err)
@@ -139,7 +139,7 @@ func TestListCountGetDelete(t *testing.T) {
 }
 
 func TestRecordsDoNotAlias(t *testing.T) {
-	s := New(0)
+	s := New(Limits{})
 	if err := s.Create("im", "user", Record{Key: "u", Owner: "a"}); err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestRecordsDoNotAlias(t *testing.T) {
 
 func TestReset(t *testing.T) {
 	fill := func() *Store {
-		s := New(0)
+		s := New(Limits{})
 		for _, api := range []string{"im", "chat"} {
 			for _, kind := range []string{"group", "user"} {
 				if err := s.Create(api, kind, Record{Key: "k"}); err != nil {
@@ -198,7 +198,7 @@ func TestReset(t *testing.T) {
 }
 
 func TestChangesCoalesce(t *testing.T) {
-	s := New(0)
+	s := New(Limits{})
 	select {
 	case <-s.Changes():
 		t.Fatal("change signalled before any mutation")

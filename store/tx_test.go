@@ -8,7 +8,7 @@ import (
 )
 
 func TestUpdateIsAtomic(t *testing.T) {
-	s := New(0)
+	s := New(Limits{})
 	var wg sync.WaitGroup
 	for i := range 100 {
 		wg.Go(func() {
@@ -30,7 +30,7 @@ func TestUpdateIsAtomic(t *testing.T) {
 }
 
 func TestUpdateKeepsChangesBeforeError(t *testing.T) {
-	s := New(0)
+	s := New(Limits{})
 	errRule := errors.New("rule 10021")
 	err := s.Update(func(tx *Tx) error {
 		if err := tx.Create("im", "group", Record{Key: "g"}); err != nil {
@@ -58,7 +58,7 @@ func TestUpdateKeepsChangesBeforeError(t *testing.T) {
 }
 
 func TestTxUsedAfterUpdatePanics(t *testing.T) {
-	s := New(0)
+	s := New(Limits{})
 	var kept *Tx
 	_ = s.Update(func(tx *Tx) error { kept = tx; return nil })
 	defer func() {

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/mockserver"
 	"github.com/chatmock/chatmock/rules"
 	"github.com/chatmock/chatmock/scenario"
@@ -33,10 +34,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	specs := specFlag(fs)
 	maxBody := fs.String("max-body", "1MiB", "largest request body accepted (bytes, or with KiB/MiB)")
 	journalSize := fs.Int("journal-size", mockserver.DefaultJournalSize, "how many exchanges GET /__admin/requests keeps")
+	journalBytes := fs.String("journal-bytes", mib(mockserver.DefaultJournalBytes), "bytes the kept exchanges may hold in all (bytes, or with KiB/MiB/GiB); the oldest go first")
 	corsOn := fs.Bool("cors", true, "answer CORS preflights and allow any origin")
 	seed := fs.String("seed", "", "a number that makes generated IDs and values repeatable")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	maxResources := fs.Int("max-resources", mockserver.DefaultMaxResources, "records each API may hold; past it the API answers with its quota error")
+	maxStoreBytes := fs.String("max-store-bytes", mib(mockserver.DefaultMaxStoreBytes), "bytes of records each API may hold (bytes, or with KiB/MiB/GiB); past it the API answers with its quota error")
 	var rulePaths, editions listFlag
 	fs.Var(&rulePaths, "rules", "a rule file, or a folder of them, added to the bundled rules (repeatable)")
 	rulesOnly := fs.Bool("rules-only", false, "use only the --rules files, not the bundled ones")
@@ -60,6 +63,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	if *journalSize < 0 {
 		return &usageError{"--journal-size must not be negative"}
 	}
+	journalLimit, err := parseSize(*journalBytes)
+	if err != nil {
+		return &usageError{"--journal-bytes: " + err.Error()}
+	}
 	var logger *slog.Logger
 	sink := newLogSink(stderr)
 	defer sink.Close()
@@ -72,7 +79,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		return &usageError{"--log-format must be text or json"}
 	}
 	opts := []mockserver.Option{mockserver.WithLogger(logger), mockserver.WithMaxBody(limit),
-		mockserver.WithJournalSize(*journalSize), mockserver.WithCORS(*corsOn)}
+		mockserver.WithJournalSize(*journalSize), mockserver.WithJournalBytes(journalLimit), mockserver.WithCORS(*corsOn)}
 	if *seed != "" {
 		n, err := strconv.ParseUint(*seed, 10, 64)
 		if err != nil {
@@ -82,6 +89,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	}
 	if *maxResources <= 0 {
 		return &usageError{"--max-resources must be positive"}
+	}
+	storeBytes, err := parseSize(*maxStoreBytes)
+	if err != nil {
+		return &usageError{"--max-store-bytes: " + err.Error()}
 	}
 	if *tencentEdition != "" {
 		editions = append(editions, "tencent="+*tencentEdition)
@@ -130,11 +141,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	for _, src := range scSrcs {
 		armed = append(armed, files[src.Name]...)
 	}
-	st := store.New(*maxResources)
-	if *statePath != "" {
-		if st, err = store.Load(*statePath, *maxResources); err != nil {
-			return err
-		}
+	st, err := loadStore(*statePath, store.Limits{Records: *maxResources, Bytes: storeBytes})
+	if err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -281,6 +290,23 @@ func isLoopback(a net.Addr) bool {
 	return ok && tcp.IP.IsLoopback()
 }
 
+// loadStore reads the --state file, if there is one, into a store bounded
+// by lim. A file refused before it was read (not a regular file, or over
+// store.FileLimit) or holding more than lim allows is the command line's
+// to fix (exit 2); a corrupt one is a failure (exit 1).
+func loadStore(path string, lim store.Limits) (*store.Store, error) {
+	if path == "" {
+		return store.New(lim), nil
+	}
+	st, err := store.Load(path, lim)
+	var refused *inputfile.Error
+	var over *store.OverLimitError
+	if errors.As(err, &refused) || errors.As(err, &over) {
+		return nil, &usageError{"--state: " + err.Error()}
+	}
+	return st, err
+}
+
 // loadRules reads the bundled rule files and those --rules names.
 func loadRules(paths []string, only bool) (*rules.Set, error) {
 	var srcs []rules.Source
@@ -293,6 +319,9 @@ func loadRules(paths []string, only bool) (*rules.Set, error) {
 	}
 	return rules.Load(append(srcs, extra...))
 }
+
+// mib writes a whole number of MiB as parseSize reads it.
+func mib(n int64) string { return strconv.FormatInt(n>>20, 10) + "MiB" }
 
 // parseSize reads a byte count with an optional KiB, MiB or GiB suffix.
 func parseSize(s string) (int64, error) {
