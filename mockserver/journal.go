@@ -11,21 +11,26 @@ import (
 	"github.com/chatmock/chatmock/envelope"
 )
 
-// maxJournalBody is how much of each body the journal keeps.
+// maxJournalBody is how much of each body, of the request's headers, of
+// its query and of its path the journal keeps.
 const maxJournalBody = 64 << 10
 
-// Journal keeps the last exchanges, bounded, safe for concurrent use.
+// Journal keeps the last exchanges, bounded in number and in bytes, safe
+// for concurrent use.
 //
 // Recording is on every request's path, so it keeps what the exchange
 // already holds (the request's headers and body, the answer) without
-// copying; redaction and the JSON view are made when the journal is read.
-// Neither the request nor the answer may change after it is recorded.
+// copying, unless a part is larger than the journal keeps of it; redaction
+// and the JSON view are made when the journal is read. Neither the request
+// nor the answer may change after it is recorded.
 type Journal struct {
-	mu      sync.Mutex
-	entries []*kept // a ring of cap entries
-	next    int
-	full    bool
-	seq     int64
+	mu       sync.Mutex
+	entries  []*kept // a ring of cap entries: n of them from head on
+	head     int
+	n        int
+	bytes    int64 // the cost of the entries held
+	maxBytes int64 // <= 0: bounded by the count only
+	seq      int64
 }
 
 // kept is one exchange as recorded.
@@ -43,8 +48,9 @@ type kept struct {
 	rule     string
 	scenario string
 	fault    string
-	failures []envelope.Failure
+	failures []FailureView
 	took     time.Duration
+	cost     int64 // bytes the entry holds, as the journal's bound counts them
 }
 
 // Entry is one recorded exchange.
@@ -79,28 +85,49 @@ type FailureView struct {
 	Detail  string         `json:"detail"`
 }
 
-// NewJournal keeps the last size exchanges.
-func NewJournal(size int) *Journal {
-	return &Journal{entries: make([]*kept, max(size, 0))}
+// NewJournal keeps the last size exchanges, as many of them as fit in
+// maxBytes (<= 0: no bound in bytes).
+func NewJournal(size int, maxBytes int64) *Journal {
+	return &Journal{entries: make([]*kept, max(size, 0)), maxBytes: maxBytes}
 }
 
-// record keeps an exchange.
+// record keeps an exchange, dropping the oldest entries to stay within the
+// journal's bounds.
 func (j *Journal) record(ex *exchange, ans *answer, took time.Duration) {
 	k := &kept{
-		time: time.Now().UTC(), rt: ex.rt, method: ex.r.Method, path: ex.r.URL.Path, uri: ex.r.URL.RequestURI(),
-		query: ex.query, header: clipHeader(ex.r.Header), body: clipBody(ex.body), ans: ans,
-		rule: ex.rule, scenario: ex.scenario, fault: ex.fault, failures: ex.failures, took: took,
+		time: time.Now().UTC(), rt: ex.rt, method: ex.r.Method, header: clipHeader(ex.r.Header), body: clipBody(ex.body),
+		ans: clipAnswer(ans), rule: ex.rule, scenario: ex.scenario, fault: ex.fault, failures: failureViews(ex.failures), took: took,
 	}
+	k.path, k.uri, k.query = clipURL(ex)
+	k.cost = k.size()
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
 	k.id = j.seq
-	if len(j.entries) == 0 {
+	if len(j.entries) == 0 || j.maxBytes > 0 && k.cost > j.maxBytes {
 		return
 	}
-	j.entries[j.next] = k
-	j.next = (j.next + 1) % len(j.entries)
-	j.full = j.full || j.next == 0
+	for j.n == len(j.entries) || j.maxBytes > 0 && j.bytes+k.cost > j.maxBytes {
+		j.drop()
+	}
+	j.entries[(j.head+j.n)%len(j.entries)] = k
+	j.n++
+	j.bytes += k.cost
+}
+
+// drop forgets the oldest entry.
+func (j *Journal) drop() {
+	j.bytes -= j.entries[j.head].cost
+	j.entries[j.head] = nil
+	j.head = (j.head + 1) % len(j.entries)
+	j.n--
+}
+
+// held is what the journal holds: entries, and their cost in bytes.
+func (j *Journal) held() (int, int64) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.n, j.bytes
 }
 
 // view is the entry as the admin API shows it: credentials redacted.
@@ -132,9 +159,7 @@ func (k *kept) view() *Entry {
 	for k, v := range k.ans.headers {
 		e.ResponseHeaders[k] = []string{v}
 	}
-	for _, f := range k.failures {
-		e.Failures = append(e.Failures, FailureView{f.Class, f.In, f.Name, f.Pointer, f.Keyword, f.Detail})
-	}
+	e.Failures = append(e.Failures, k.failures...)
 	return e
 }
 
@@ -146,14 +171,12 @@ func (j *Journal) Entries() []*Entry { return j.After(0) }
 // new, not the whole journal.
 func (j *Journal) After(id int64) []*Entry {
 	j.mu.Lock()
-	var list []*kept
-	if !j.full {
-		list = append(list, j.entries[:j.next]...)
-	} else {
-		list = append(append(list, j.entries[j.next:]...), j.entries[:j.next]...)
+	list := make([]*kept, j.n)
+	for i := range list {
+		list[i] = j.entries[(j.head+i)%len(j.entries)]
 	}
 	j.mu.Unlock()
-	// ids count up in ring order, and Reset clears the ring from the front.
+	// ids count up in ring order.
 	list = list[sort.Search(len(list), func(i int) bool { return list[i].id > id }):]
 	out := make([]*Entry, len(list))
 	for i, k := range list {
@@ -167,7 +190,7 @@ func (j *Journal) Reset() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	clear(j.entries)
-	j.next, j.full = 0, false
+	j.head, j.n, j.bytes = 0, 0, 0
 }
 
 // redactQuery hides the values of query parameters that carry credentials
@@ -189,52 +212,10 @@ func redactQuery(k *kept) string {
 			}
 		}
 	}
-	if !changed {
+	if !changed && !k.clippedURL() {
 		return k.uri
 	}
 	return k.path + "?" + q.Encode()
-}
-
-// clipBody keeps at most maxJournalBody bytes of a body (and one more, to
-// show it was clipped), copying only a body that is longer.
-func clipBody(b []byte) []byte {
-	if len(b) <= maxJournalBody {
-		return b
-	}
-	return append([]byte(nil), b[:maxJournalBody+1]...)
-}
-
-// clipHeader keeps the request's headers, or a copy holding at most
-// maxJournalBody bytes of them when they are larger.
-func clipHeader(h http.Header) http.Header {
-	n := 0
-	for k, vs := range h {
-		for _, v := range vs {
-			n += len(k) + len(v)
-		}
-	}
-	if n <= maxJournalBody {
-		return h
-	}
-	out := http.Header{}
-	n = 0
-	for k, vs := range h {
-		for _, v := range vs {
-			if n += len(k) + len(v); n > maxJournalBody {
-				out[k] = append(out[k], "[clipped]")
-				continue
-			}
-			out[k] = append(out[k], v)
-		}
-	}
-	return out
-}
-
-func clip(b []byte) string {
-	if len(b) > maxJournalBody {
-		return string(b[:maxJournalBody]) + "…"
-	}
-	return string(b)
 }
 
 // redact keeps the scheme of credentials and hides the rest.
