@@ -9,6 +9,7 @@ import (
 	"github.com/chatmock/chatmock/envelope"
 	"github.com/chatmock/chatmock/fault"
 	"github.com/chatmock/chatmock/rules"
+	"github.com/chatmock/chatmock/scenario"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/gorilla/mux"
 )
@@ -45,30 +46,64 @@ func newRoute(s *Server, t *table, op *spec.Operation) (*route, error) {
 	return rt, nil
 }
 
-// ServeHTTP is parse → validate → scenarios → answer → write.
+// ServeHTTP is parse → validate → scenarios → answer → write. From
+// reading the body to the answer, the request holds its body's size of the
+// server's body budget (let go during a delay, and before writing).
 func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	ex := newExchange(rt, r)
-	rt.validate(ex)
-	hit, armed := rt.scenario(ex)
-	if armed && hit.Delay > 0 && !fault.Sleep(r.Context(), hit.Delay) {
-		rt.s.abandoned(ex, start) // the client left during the delay
+	held, ok := rt.s.bodies.acquire(r.Context(), rt.bodySize(r))
+	if !ok {
+		rt.s.abandoned(ex, start) // the client left before its turn came
 		return
 	}
-	var ans *answer
-	switch {
-	case len(ex.failures) > 0:
-		ans = rt.failed(ex)
-	case armed && (hit.Example != "" || hit.Body != nil || hit.Status != 0):
-		ans = rt.scenarioAnswer(ex, hit)
-	default:
-		ans = rt.respond(ex)
+	if rt.readBody(ex) {
+		if n := int64(len(ex.body)); n < held { // a body without a Content-Length took the limit
+			rt.s.bodies.release(held - n)
+			held = n
+		}
+		rt.validate(ex)
 	}
+	hit, armed := rt.scenario(ex)
+	if armed && hit.Delay > 0 {
+		rt.s.bodies.release(held)
+		if !fault.Sleep(r.Context(), hit.Delay) {
+			rt.s.abandoned(ex, start) // the client left during the delay
+			return
+		}
+		if held, ok = rt.s.bodies.acquire(r.Context(), int64(len(ex.body))); !ok {
+			rt.s.abandoned(ex, start)
+			return
+		}
+	}
+	ans := rt.choose(ex, hit, armed)
+	rt.s.bodies.release(held)
 	if armed && hit.Fault != "" {
 		rt.s.breakAnswer(w, ex, ans, hit, start)
 		return
 	}
 	rt.s.finish(w, ex, ans, start)
+}
+
+// bodySize is what the request's body may take before it is read: its
+// Content-Length, or the body limit when it has none.
+func (rt *route) bodySize(r *http.Request) int64 {
+	if r.ContentLength < 0 {
+		return rt.s.opts.maxBody
+	}
+	return min(r.ContentLength, rt.s.opts.maxBody)
+}
+
+// choose is the answer to a request: its failures in the API's envelope,
+// what an armed scenario says, or the operation's own.
+func (rt *route) choose(ex *exchange, hit scenario.Hit, armed bool) *answer {
+	switch {
+	case len(ex.failures) > 0:
+		return rt.failed(ex)
+	case armed && (hit.Example != "" || hit.Body != nil || hit.Status != 0):
+		return rt.scenarioAnswer(ex, hit)
+	}
+	return rt.respond(ex)
 }
 
 // failed answers a request that broke its contract, in the API's envelope.

@@ -31,6 +31,7 @@ type Server struct {
 	store     *store.Store
 	scenarios *scenario.Registry
 	journal   *Journal
+	bodies    *bodyBudget
 	tbl       atomic.Pointer[table] // swapped whole by Reload
 	handler   http.Handler
 }
@@ -90,7 +91,7 @@ func WithJournalSize(n int) Option { return func(o *options) { o.journalSize = n
 // DefaultJournalBytes bounds what the journal's entries hold in all: each
 // keeps up to 64 KiB of each body, of the headers and of the URL, so a
 // journal of exchanges with 1 MiB bodies keeps the last 100 or so.
-const DefaultJournalBytes = 16 << 20
+const DefaultJournalBytes = 8 << 20
 
 // WithJournalBytes keeps only as many of the last exchanges as fit in n
 // bytes (n <= 0: bounded by WithJournalSize only).
@@ -142,7 +143,7 @@ const DefaultMaxResources = 10_000
 // Size): records made of 1 MiB bodies reach it after 16 or fewer, and the
 // four bundled APIs' stores full together stay under 64 MiB, so that the
 // whole process stays under 150 MiB of RSS (BENCHMARKS.md).
-const DefaultMaxStoreBytes = 16 << 20
+const DefaultMaxStoreBytes = 12 << 20
 
 // WithClock sets the clock that timestamps come from.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
@@ -177,6 +178,7 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 		store:     o.store,
 		scenarios: scenario.NewRegistry(o.seed, o.seeded),
 		journal:   NewJournal(o.journalSize, o.journalBytes),
+		bodies:    newBodyBudget(bodyBudgetSize(o.maxBody)),
 	}
 	for _, sc := range o.scenarios {
 		if _, err := s.scenarios.Add(sc); err != nil {

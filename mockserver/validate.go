@@ -63,13 +63,10 @@ func (ex *exchange) fail(f envelope.Failure) {
 	ex.failures = append(ex.failures, f)
 }
 
-// validate checks the request against its operation: body size, security,
-// parameters, media types and the body. Later checks that cannot run
-// without an earlier one are skipped.
+// validate checks a request whose body was read against its operation:
+// security, parameters, media types and the body. Later checks that cannot
+// run without an earlier one are skipped.
 func (rt *route) validate(ex *exchange) {
-	if !rt.readBody(ex) {
-		return
-	}
 	rt.checkSecurity(ex)
 	rt.checkParameters(ex)
 	if rt.checkMedia(ex) {
@@ -77,6 +74,8 @@ func (rt *route) validate(ex *exchange) {
 	}
 }
 
+// readBody reads the body, up to the server's limit; it reports false,
+// with the failure, when the body could not be read.
 func (rt *route) readBody(ex *exchange) bool {
 	body, err := readAll(http.MaxBytesReader(nil, ex.r.Body, rt.s.opts.maxBody), min(ex.r.ContentLength, rt.s.opts.maxBody))
 	var tooLarge *http.MaxBytesError
