@@ -92,7 +92,7 @@ func TestStoreBound(t *testing.T) {
 		createGroup(s, `{"Type":"Public","Name":"g"}`)
 	}
 	status, v := createGroup(s, `{"Type":"Public","Name":"g"}`)
-	if status != 200 || v["ErrorCode"] != 10058.0 || v["ErrorInfo"] != "group count exceeds the limit of this mock (--max-resources)" {
+	if status != 200 || v["ErrorCode"] != 10058.0 || v["ErrorInfo"] != "group count exceeds the limit of this mock (--max-resources, --max-store-bytes)" {
 		t.Errorf("a full store: %d %v", status, v)
 	}
 	if n := s.Store().Count("tencent", "groups", nil); n != 3 {
