@@ -25,8 +25,9 @@ type budgetWaiter struct {
 }
 
 // bodyBudgetSize is the body budget of a server that accepts bodies of up
-// to maxBody bytes: two of the largest at once (decoded, about 100 MiB at
-// the most with the default 1 MiB), and any number of small ones.
+// to maxBody bytes: one of the largest at a time (decoded, up to ~50 MB
+// with the default 1 MiB; two at once took the RSS past 150 MiB), and
+// small ones beside it.
 func bodyBudgetSize(maxBody int64) int64 { return maxBody }
 
 func newBodyBudget(size int64) *bodyBudget { return &bodyBudget{size: size, free: size} }

@@ -140,9 +140,10 @@ func WithAdminAccess(open bool, token string) Option {
 const DefaultMaxResources = 10_000
 
 // DefaultMaxStoreBytes is the store's bound per API in bytes (store.Record
-// Size): records made of 1 MiB bodies reach it after 16 or fewer, and the
-// four bundled APIs' stores full together stay under 64 MiB, so that the
-// whole process stays under 150 MiB of RSS (BENCHMARKS.md).
+// Size). The four bundled APIs' stores full together take 48 MiB, which
+// with the journal and one 1 MiB body being decoded keeps the process
+// under 150 MiB of RSS (BENCHMARKS.md); 10,000 ordinary records (a Tencent
+// group is about 950 bytes) still fit, so --max-resources comes first.
 const DefaultMaxStoreBytes = 12 << 20
 
 // WithClock sets the clock that timestamps come from.

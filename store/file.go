@@ -70,7 +70,7 @@ const (
 )
 
 // FileLimit is the largest state file Load reads for a Store bounded by
-// lim: fileSpread × lim.Bytes (128 MiB for 16 MiB per API).
+// lim: fileSpread × lim.Bytes (96 MiB for serve's default of 12 MiB per API).
 func FileLimit(lim Limits) int64 {
 	if lim.Bytes <= 0 || lim.Bytes > maxFile/fileSpread {
 		return maxFile
