@@ -3,12 +3,15 @@ package mockserver
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chatmock/chatmock/store"
 )
@@ -255,4 +258,38 @@ func (b *bodyBudget) available() int64 {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.free
+}
+
+// TestSlowBodyHoldsNoBudget: a client that announces a 1 MiB body and sends
+// it slowly takes none of the body budget, so other requests are answered
+// while it trickles.
+func TestSlowBodyHoldsNoBudget(t *testing.T) {
+	srv := httptest.NewServer(newTestServer(t).Handler())
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/support/chatrooms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n[", 1<<20)
+	done := make(chan string, 1)
+	go func() {
+		resp, err := http.Post(srv.URL+"/v4/group_open_http_svc/create_group"+tencentQuery, "application/json",
+			strings.NewReader(`{"Type":"Public","Name":"TestGroup"}`))
+		if err != nil {
+			done <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		done <- string(b)
+	}()
+	select {
+	case got := <-done:
+		if !strings.Contains(got, `"ActionStatus":"OK"`) {
+			t.Fatalf("answer = %s", got)
+		}
+	case <-time.After(10 * time.Second): // a liveness bound, not a speed figure: the old order never answered
+		t.Fatal("a request waited for the budget held by a client still sending its body")
+	}
 }

@@ -47,21 +47,20 @@ func newRoute(s *Server, t *table, op *spec.Operation) (*route, error) {
 }
 
 // ServeHTTP is parse → validate → scenarios → answer → write. From
-// reading the body to the answer, the request holds its body's size of the
-// server's body budget (let go during a delay, and before writing).
+// decoding the body to the answer, the request holds its body's size of the
+// server's body budget (let go during a delay, and before writing). The
+// budget is taken once the body is read, so a client sending its body
+// slowly holds none of it.
 func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	ex := newExchange(rt, r)
-	held, ok := rt.s.bodies.acquire(r.Context(), rt.bodySize(r))
+	read := rt.readBody(ex)
+	held, ok := rt.s.bodies.acquire(r.Context(), int64(len(ex.body)))
 	if !ok {
 		rt.s.abandoned(ex, start) // the client left before its turn came
 		return
 	}
-	if rt.readBody(ex) {
-		if n := int64(len(ex.body)); n < held { // a body without a Content-Length took the limit
-			rt.s.bodies.release(held - n)
-			held = n
-		}
+	if read {
 		rt.validate(ex)
 	}
 	hit, armed := rt.scenario(ex)
@@ -83,15 +82,6 @@ func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt.s.finish(w, ex, ans, start)
-}
-
-// bodySize is what the request's body may take before it is read: its
-// Content-Length, or the body limit when it has none.
-func (rt *route) bodySize(r *http.Request) int64 {
-	if r.ContentLength < 0 {
-		return rt.s.opts.maxBody
-	}
-	return min(r.ContentLength, rt.s.opts.maxBody)
 }
 
 // choose is the answer to a request: its failures in the API's envelope,

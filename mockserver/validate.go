@@ -92,10 +92,15 @@ func (rt *route) readBody(ex *exchange) bool {
 	return true
 }
 
+// maxPrealloc is the most readAll allocates before the bytes arrive.
+const maxPrealloc = 64 << 10
+
 // readAll is io.ReadAll starting with room for size bytes (the request's
-// Content-Length, when it gives one): one allocation for most bodies.
+// Content-Length, when it gives one, up to maxPrealloc): one allocation for
+// most bodies, and a client announcing a large body it sends slowly costs
+// only what it sent.
 func readAll(r io.Reader, size int64) ([]byte, error) {
-	b := make([]byte, 0, max(size, 0)+1) // +1: EOF is seen without growing
+	b := make([]byte, 0, min(max(size, 0), maxPrealloc)+1) // +1: EOF is seen without growing
 	for {
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
