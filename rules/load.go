@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/fixtures"
+	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/chatmock/chatmock/yamldoc"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -40,7 +41,7 @@ func Bundled() []Source {
 // FromPaths returns the rule files at the paths: files, or folders whose
 // .yaml and .yml files are taken in name order.
 func FromPaths(paths []string) ([]Source, error) {
-	return spec.Files("rules", paths, ".yaml", ".yml")
+	return spec.Files("rules", inputfile.MaxConfig, paths, ".yaml", ".yml")
 }
 
 // Error is a rule file that cannot be used: `file: line N (pointer): message`.

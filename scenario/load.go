@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/chatmock/chatmock/yamldoc"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -25,7 +26,7 @@ type Error = yamldoc.Error
 // FromPaths returns the scenario files at the paths: files, or folders
 // whose .yaml and .yml files are taken in name order.
 func FromPaths(paths []string) ([]spec.Source, error) {
-	return spec.Files("scenarios", paths, ".yaml", ".yml")
+	return spec.Files("scenarios", inputfile.MaxConfig, paths, ".yaml", ".yml")
 }
 
 // LoadFiles reads and checks scenario files ({scenarios: [...]}, see

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
+
 	"net/url"
 	"path"
 	"slices"
@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/live"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/yaml"
@@ -90,7 +91,7 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 	fail := func(ptr, format string, args ...any) (*Document, []Problem) {
 		return nil, []Problem{{File: src.Name, Pointer: ptr, Message: fmt.Sprintf(format, args...)}}
 	}
-	data, err := fs.ReadFile(src.FS, src.Path)
+	data, err := inputfile.ReadFile(src.FS, src.Path, src.Name, inputfile.MaxDocument)
 	if err != nil {
 		return fail("", "%v", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/fixtures"
+	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/openapi"
 )
 
@@ -45,13 +46,16 @@ func Bundled() []Source {
 // whose *.yaml, *.yml and *.json files are taken (sub-folders too), in name
 // order.
 func FromPaths(paths []string) ([]Source, error) {
-	return Files("spec", paths, ".yaml", ".yml", ".json")
+	return Files("spec", inputfile.MaxDocument, paths, ".yaml", ".yml", ".json")
 }
 
 // Files returns the files at the given paths: each a file, or a folder
 // whose files with one of the extensions are taken (sub-folders too), in
-// name order. what names the kind of file in errors ("spec", "rules").
-func Files(what string, paths []string, exts ...string) ([]Source, error) {
+// name order. what names the flag in errors ("spec", "rules"). Every file
+// must be a regular file (or a symlink to one) of at most limit bytes,
+// checked here, before anything is opened: otherwise the error is an
+// *inputfile.Error naming the flag and the file.
+func Files(what string, limit int64, paths []string, exts ...string) ([]Source, error) {
 	var out []Source
 	for _, p := range paths {
 		info, err := os.Stat(p)
@@ -79,6 +83,14 @@ func Files(what string, paths []string, exts ...string) ([]Source, error) {
 			slices.Sort(files)
 		}
 		for _, f := range files {
+			if err := inputfile.Check(f, limit); err != nil {
+				var refused *inputfile.Error
+				if errors.As(err, &refused) {
+					refused.Name = "--" + what + " " + refused.Name
+					return nil, refused
+				}
+				return nil, fmt.Errorf("%s %s: %w", what, f, err)
+			}
 			src, err := fileSource(f)
 			if err != nil {
 				return nil, err
@@ -121,13 +133,9 @@ func readExternal(src Source, ref string) ([]byte, error) {
 		return nil, fmt.Errorf("externalValue %q: only relative file paths are read", ref)
 	}
 	p := path.Clean(path.Join(path.Dir(src.Path), ref))
-	b, err := fs.ReadFile(src.FS, p)
+	shown := path.Join(path.Dir(filepath.ToSlash(src.Name)), ref)
+	b, err := inputfile.ReadFile(src.FS, p, shown, inputfile.MaxDocument)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // the path inside FS means nothing to the user
-		}
-		shown := path.Join(path.Dir(filepath.ToSlash(src.Name)), ref)
 		return nil, fmt.Errorf("externalValue %q: cannot read %s: %w", ref, shown, err)
 	}
 	return b, nil

@@ -3,9 +3,9 @@ package yamldoc
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"sync"
 
+	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -51,7 +51,7 @@ func Schema(name string, raw []byte) func() (*jsonschema.Schema, error) {
 // Load reads a file, parses it and checks it against schema; problems are
 // *Error naming the file and line (an unknown key, at the key's own line).
 func Load(src spec.Source, schema *jsonschema.Schema) (*Doc, error) {
-	b, err := fs.ReadFile(src.FS, src.Path)
+	b, err := inputfile.ReadFile(src.FS, src.Path, src.Name, inputfile.MaxConfig)
 	if err != nil {
 		return nil, &Error{File: src.Name, Msg: err.Error()}
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/spec"
 )
 
@@ -77,7 +78,18 @@ func sources(paths []string) ([]spec.Source, error) {
 	}
 	srcs, err := spec.FromPaths(paths)
 	if err != nil {
-		return nil, &usageError{err.Error()}
+		return nil, pathError(err)
 	}
 	return srcs, nil
+}
+
+// pathError is the error of a flag's paths: a file refused before it was
+// read stays an *inputfile.Error (one line, exit 2); anything else is a
+// usage error.
+func pathError(err error) error {
+	var refused *inputfile.Error
+	if errors.As(err, &refused) {
+		return refused
+	}
+	return &usageError{err.Error()}
 }

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/lint"
 )
 
@@ -19,6 +22,10 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	srcs, err := sources(fs.Args())
+	var refused *inputfile.Error
+	if errors.As(err, &refused) { // the paths are arguments here, not --spec
+		refused.Name = strings.TrimPrefix(refused.Name, "--spec ")
+	}
 	if err != nil {
 		return err
 	}

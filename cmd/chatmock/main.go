@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/chatmock/chatmock/internal/inputfile"
 )
 
 // Exit codes.
@@ -72,9 +74,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err := c.run(ctx, args[1:], stdout, stderr)
 		var ue *usageError
 		var pe *problemsError
+		var refused *inputfile.Error
 		switch {
 		case err == nil, errors.Is(err, errHelp):
 			return exitOK
+		case errors.As(err, &refused): // a file given on the command line that is not to be read
+			fmt.Fprintf(stderr, "chatmock %s: %v\n", name, err)
+			return exitUsage
 		case errors.As(err, &ue):
 			fmt.Fprintf(stderr, "chatmock %s: %v\n", name, err)
 			fmt.Fprintf(stderr, "Run 'chatmock %s --help' for usage.\n", name)

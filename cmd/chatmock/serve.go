@@ -106,7 +106,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	}
 	scSrcs, err := scenario.FromPaths(scenarioPaths)
 	if err != nil {
-		return &usageError{err.Error()}
+		return pathError(err)
 	}
 	// load reads the documents, rules and scenario files: once now, and
 	// again on every change with --watch.
@@ -301,8 +301,12 @@ func loadStore(path string, lim store.Limits) (*store.Store, error) {
 	st, err := store.Load(path, lim)
 	var refused *inputfile.Error
 	var over *store.OverLimitError
-	if errors.As(err, &refused) || errors.As(err, &over) {
-		return nil, &usageError{"--state: " + err.Error()}
+	switch {
+	case errors.As(err, &refused):
+		refused.Name = "--state " + refused.Name
+		return nil, refused
+	case errors.As(err, &over):
+		return nil, &inputfile.Error{Name: "--state", Problem: over.Error()}
 	}
 	return st, err
 }
@@ -315,7 +319,7 @@ func loadRules(paths []string, only bool) (*rules.Set, error) {
 	}
 	extra, err := rules.FromPaths(paths)
 	if err != nil {
-		return nil, &usageError{err.Error()}
+		return nil, pathError(err)
 	}
 	return rules.Load(append(srcs, extra...))
 }

@@ -63,6 +63,17 @@ func ReadFile(fsys fs.FS, name, shown string, limit int64) ([]byte, error) {
 	return b, nil
 }
 
+// Check tells whether the file at an operating-system path would be read:
+// a regular file (or a symlink to one) of at most limit bytes. It opens
+// nothing, so a named pipe is refused without blocking.
+func Check(path string, limit int64) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	return check(info, path, limit)
+}
+
 // Read reads the file at an operating-system path, as ReadFile does.
 func Read(path string, limit int64) ([]byte, error) {
 	return ReadFile(osFS{}, path, path, limit)
