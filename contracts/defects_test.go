@@ -12,7 +12,6 @@ import (
 
 	"github.com/chatmock/chatmock/mockserver"
 	"github.com/chatmock/chatmock/rules"
-	"github.com/chatmock/chatmock/spec"
 )
 
 // defective wraps the mock and breaks its answers the way a faulty
@@ -34,15 +33,8 @@ func defective(h http.Handler, breakIt func(r *http.Request, status int, header 
 // One deliberate defect at a time is caught, each by a failing case whose
 // message names it.
 func TestDefectsAreCaught(t *testing.T) {
-	set, err := spec.Load(context.Background(), spec.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
+	set, all := bundled(t)
 	rs, _ := rules.Load(rules.Bundled())
-	all, err := Derive(set, creds)
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := func(r *http.Request, p string) bool { return r.URL.Path == p && r.Method == http.MethodPost }
 	tests := []struct {
 		name, api string

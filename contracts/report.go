@@ -38,6 +38,10 @@ const (
 // (compared case-insensitively).
 var reportSecretHeaders = []string{"Authorization", "Cookie", "X-Api-Key", "Proxy-Authorization", "Set-Cookie"}
 
+// reportURLHeaders are the headers whose values are URLs: their secret
+// query parameters are redacted (a target may echo the request's URL).
+var reportURLHeaders = []string{"Location", "Content-Location", "Referer"}
+
 // reportSecretQuery are the query parameters whose values no report shows
 // (compared case-insensitively).
 var reportSecretQuery = []string{"usersig", "sdkappid", "identifier", "token", "access_token", "api_key"}
@@ -477,7 +481,8 @@ func reportRedactGot(g *Got) *Got {
 	return &Got{Status: g.Status, Header: RedactHeader(g.Header), Body: g.Body}
 }
 
-// RedactHeader replaces the values of headers that carry credentials.
+// RedactHeader replaces the values of headers that carry credentials, and
+// the secret query parameters of URL-valued headers.
 func RedactHeader(h map[string][]string) map[string][]string {
 	if h == nil {
 		return nil
@@ -485,6 +490,13 @@ func RedactHeader(h map[string][]string) map[string][]string {
 	out := make(map[string][]string, len(h))
 	for k, vs := range h {
 		secret := slices.ContainsFunc(reportSecretHeaders, func(s string) bool { return strings.EqualFold(s, k) })
+		if slices.ContainsFunc(reportURLHeaders, func(s string) bool { return strings.EqualFold(s, k) }) {
+			out[k] = make([]string, len(vs))
+			for i, v := range vs {
+				out[k][i] = RedactURL(v)
+			}
+			continue
+		}
 		if !secret {
 			out[k] = slices.Clone(vs)
 			continue

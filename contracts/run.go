@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -24,10 +22,10 @@ import (
 type RunOptions struct {
 	Target   string            // base URL of the implementation
 	Parallel int               // cases in flight at once (1 when 0)
-	Timeout  time.Duration     // per request (10 s when 0)
+	Timeout  time.Duration     // per request, the answer's body included (10 s when 0)
 	Rate     float64           // requests per second at most (0: no cap)
 	Header   map[string]string // sent with every request
-	Client   *http.Client      // nil: one with Timeout
+	Client   *http.Client      // nil: the runner's own; any: its CheckRedirect is replaced, no redirect is followed
 	Progress io.Writer         // a line per finished case; nil: quiet
 	Cleanup  bool              // delete what the run created, where the API has a delete
 }
@@ -41,7 +39,11 @@ func Run(ctx context.Context, set *spec.Set, cases []*Case, o RunOptions) *Repor
 		o.Timeout = 10 * time.Second
 	}
 	if o.Client == nil {
-		o.Client = &http.Client{Timeout: o.Timeout}
+		o.Client = newClient()
+	} else {
+		own := *o.Client
+		own.CheckRedirect = noRedirect
+		o.Client = &own
 	}
 	ops := map[string]*spec.Operation{}
 	for _, op := range set.Operations() {
@@ -104,6 +106,9 @@ func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Re
 	start := time.Now()
 	defer func() {
 		res.Took = time.Since(start)
+		for i, p := range res.Problems {
+			res.Problems[i] = reportCut(p, maxProblemBytes) // a problem may quote the answer
+		}
 		res.Outcome = Passed
 		if len(res.Problems) > 0 {
 			res.Outcome = Failed
@@ -235,37 +240,6 @@ func decodeLoose(body []byte) any {
 	return v
 }
 
-// send makes a case's request and reads the answer, recording both in res.
-func send(ctx context.Context, o RunOptions, c *Case, res *Result) (*http.Response, []byte, bool) {
-	u := strings.TrimSuffix(o.Target, "/") + c.Path
-	if len(c.Query) > 0 {
-		u += "?" + c.Query.Encode()
-	}
-	req, err := http.NewRequestWithContext(ctx, c.Method, u, bytes.NewReader(c.Body))
-	if err != nil {
-		res.Problems = append(res.Problems, "the request could not be made: "+err.Error())
-		return nil, nil, false
-	}
-	for k, v := range o.Header {
-		req.Header.Set(k, v)
-	}
-	for k, v := range c.Header {
-		req.Header.Set(k, v)
-	}
-	res.Request = &Sent{Method: c.Method, URL: RedactURL(u), Header: RedactHeader(req.Header), Body: string(c.Body)}
-	resp, err := o.Client.Do(req)
-	if err != nil {
-		res.Problems = append(res.Problems, "no answer: "+err.Error())
-		var op *net.OpError
-		res.unreachable = errors.As(err, &op) && op.Op == "dial"
-		return nil, nil, false
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	res.Response = &Got{Status: resp.StatusCode, Header: resp.Header, Body: clip(body)}
-	return resp, body, true
-}
-
 // check compares an answer with the documents and with the case.
 func check(op *spec.Operation, c *Case, resp *http.Response, body []byte) []string {
 	var problems []string
@@ -278,7 +252,7 @@ func check(op *spec.Operation, c *Case, resp *http.Response, body []byte) []stri
 		documented = op.Responses["default"]
 	}
 	if _, ok := op.Responses[status]; !ok && documented == nil {
-		problems = append(problems, fmt.Sprintf("status: %d is not a status the operation documents (%s)", resp.StatusCode, strings.Join(op.Statuses(), ", ")))
+		problems = append(problems, fmt.Sprintf("status: %d is not a status the operation documents (%s)%s", resp.StatusCode, strings.Join(op.Statuses(), ", "), redirectNote(resp)))
 	}
 	var value any
 	if len(body) > 0 && len(documented) > 0 {
@@ -352,7 +326,7 @@ func match(want, got any, ptr string) []string {
 	case map[string]any:
 		g, ok := got.(map[string]any)
 		if !ok {
-			return []string{fmt.Sprintf("body %s: want an object, got %s", orRoot(ptr), tmpl.Text(got))}
+			return []string{fmt.Sprintf("body %s: want an object, got %s", orRoot(ptr), shown(got))}
 		}
 		var out []string
 		for k, wv := range w {
@@ -367,7 +341,7 @@ func match(want, got any, ptr string) []string {
 	case []any:
 		g, ok := got.([]any)
 		if !ok || len(g) < len(w) {
-			return []string{fmt.Sprintf("body %s: want %d item(s), got %s", orRoot(ptr), len(w), tmpl.Text(got))}
+			return []string{fmt.Sprintf("body %s: want %d item(s), got %s", orRoot(ptr), len(w), shown(got))}
 		}
 		var out []string
 		for i := range w {
@@ -379,10 +353,24 @@ func match(want, got any, ptr string) []string {
 			return nil // prose: its wording is the implementation's own
 		}
 	}
-	if tmpl.Text(want) != tmpl.Text(got) {
-		return []string{fmt.Sprintf("body %s: want %s, got %s", orRoot(ptr), tmpl.Text(want), tmpl.Text(got))}
+	_, object := got.(map[string]any)
+	_, array := got.([]any)
+	if object || array || tmpl.Text(want) != tmpl.Text(got) {
+		return []string{fmt.Sprintf("body %s: want %s, got %s", orRoot(ptr), tmpl.Text(want), shown(got))}
 	}
 	return nil
+}
+
+// shown is an answer's value as a problem quotes it: a scalar as it is, an
+// object or array by its size (the answer itself is in the report).
+func shown(v any) string {
+	switch x := v.(type) {
+	case map[string]any:
+		return fmt.Sprintf("an object of %d member(s)", len(x))
+	case []any:
+		return fmt.Sprintf("an array of %d item(s)", len(x))
+	}
+	return tmpl.Text(v)
 }
 
 // looksLikeError tells whether a success-status body is the API's error

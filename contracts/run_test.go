@@ -7,22 +7,14 @@ import (
 
 	"github.com/chatmock/chatmock/mockserver"
 	"github.com/chatmock/chatmock/rules"
-	"github.com/chatmock/chatmock/spec"
 )
 
 // Every derived case passes against the mock: positive cases get a success,
 // negative ones the error the declaration gives, and every answer matches
 // its documented status, media type, headers and schema.
 func TestEveryCasePassesAgainstTheMock(t *testing.T) {
-	set, err := spec.Load(context.Background(), spec.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
+	set, cases := bundled(t)
 	rs, err := rules.Load(rules.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases, err := Derive(set, creds)
 	if err != nil {
 		t.Fatal(err)
 	}

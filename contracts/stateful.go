@@ -3,6 +3,7 @@ package contracts
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -111,8 +112,8 @@ func (s *Step) request(key string) *Case {
 	list := strings.HasSuffix(name, "[]")
 	name = strings.TrimSuffix(name, "[]")
 	switch what {
-	case "path":
-		c.Path = strings.ReplaceAll(c.Path, "{"+name+"}", key)
+	case "path": // one segment, whatever the target made the key
+		c.Path = strings.ReplaceAll(c.Path, "{"+name+"}", url.PathEscape(key))
 	case "body":
 		var v any = key
 		if list {
@@ -137,10 +138,16 @@ func createdKey(op *spec.Operation, answer []byte) (string, error) {
 		return "", fmt.Errorf("the key template %q is not {{answer.<path>}}", op.Store.Create.Key.Source())
 	}
 	r := gjson.GetBytes(answer, m[1])
-	if !r.Exists() || r.String() == "" {
+	switch key := r.String(); {
+	case !r.Exists() || key == "":
 		return "", fmt.Errorf("the create answer has no %s", m[1])
+	case len(key) > maxKeyBytes:
+		return "", fmt.Errorf("the create answer's %s is %d bytes long, more than the %d a key may have", m[1], len(key), maxKeyBytes)
+	case key == "." || key == "..":
+		return "", fmt.Errorf("the create answer's %s is %q, which names no resource", m[1], key)
+	default:
+		return key, nil
 	}
-	return r.String(), nil
 }
 
 // answersFromRecord tells whether the document makes the operation's answer

@@ -57,6 +57,11 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if u, err := url.Parse(*target); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &usageError{fmt.Sprintf("--target %q is not an http(s) URL", *target)}
+	} else if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return &usageError{fmt.Sprintf("--target %q: give the scheme, host and path only (no query, fragment or user info)", contracts.RedactURL(*target))}
+	}
+	if *timeout <= 0 {
+		return &usageError{"--timeout must be more than 0"}
 	}
 	srcs, err := sources(*specs)
 	if err != nil {
@@ -93,9 +98,9 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CASE\tREQUEST\tEXPECT")
 	for _, c := range cases {
-		u := strings.TrimSuffix(*target, "/") + c.Path
-		if len(c.Query) > 0 {
-			u += "?" + c.Query.Encode()
+		u, err := contracts.RequestURL(*target, c)
+		if err != nil {
+			u = "(" + err.Error() + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s %s\t%s\n", c.ID, c.Method, contracts.RedactURL(u), c.Expected())
 	}
