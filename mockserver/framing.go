@@ -49,9 +49,24 @@ func (s *Server) framed(next http.Handler) http.Handler {
 		case framing.Unknown:
 			s.refuseFraming(w, r, "where the request begins on its connection cannot be told from what came before it")
 		default:
+			if r.RequestURI == "*" {
+				s.asterisk(w, r)
+				return
+			}
 			next.ServeHTTP(w, r)
 		}
 	})
+}
+
+// asterisk answers a request for "*", which only OPTIONS may make: 200
+// with no body, as net/http answers it when it answers it itself; any
+// other method has no operation.
+func (s *Server) asterisk(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodOptions {
+		s.routeFailure(w, r, s.tbl.Load(), envelope.RouteNotFound, nil)
+		return
+	}
+	s.finish(w, newExchange(nil, r), &answer{status: http.StatusOK}, time.Now())
 }
 
 // refuseFraming answers 400 as a malformed body, in the envelope of the

@@ -1,14 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chatmock/chatmock/internal/rawhttp"
 )
 
 // rawExchange sends raw on a new connection to addr and reads until the
@@ -16,17 +16,11 @@ import (
 // left open).
 func rawExchange(t *testing.T, addr, raw string) (got string, closed bool) {
 	t.Helper()
-	conn, err := net.Dial("tcp", addr)
+	got, closed, err := rawhttp.Exchange(addr, raw, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	if _, err := io.WriteString(conn, raw); err != nil {
-		t.Fatal(err)
-	}
-	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	b, err := io.ReadAll(conn)
-	return string(b), err == nil
+	return got, closed
 }
 
 const smuggledReset = "POST /__admin/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n"
@@ -115,18 +109,65 @@ func TestChunkedAndPipelinedRequestsStillWork(t *testing.T) {
 	if !closed {
 		t.Error("the connection was not closed after Connection: close")
 	}
-	br := bufio.NewReader(strings.NewReader(got))
+	answers := rawhttp.Answers(got)
 	for i, want := range []string{`"ActionStatus":"OK"`, `"status":"ready"`, `"ActionStatus":"OK"`} {
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
-			t.Fatalf("answer %d: %v in %q", i+1, err, got)
+		if i >= len(answers) {
+			t.Fatalf("answer %d missing in %q", i+1, got)
 		}
-		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), want) {
-			t.Errorf("answer %d: %d %s, want 200 with %s", i+1, resp.StatusCode, b, want)
+		if a := answers[i]; a.StatusCode != http.StatusOK || !strings.Contains(a.Body, want) {
+			t.Errorf("answer %d: %d %s, want 200 with %s", i+1, a.StatusCode, a.Body, want)
 		}
 	}
 	if state := get(t, base+"/__admin/state"); !strings.Contains(state, `"One1"`) || !strings.Contains(state, `"Two2"`) {
 		t.Errorf("the store lacks a group: %s", state)
+	}
+}
+
+// What a request gets before the mock knows its API, when net/http (or
+// the router) answers it itself; the README lists these. Each request is
+// followed on its connection by a GET of /__admin/health with Connection:
+// close, which is answered only where the connection stays open.
+func TestWhatIsAnsweredBeforeAnyAPI(t *testing.T) {
+	base, stop := startServe(t)
+	defer stop()
+	addr := strings.TrimPrefix(base, "http://")
+	const h = "Host: 127.0.0.1\r\n"
+	const health = "GET /__admin/health HTTP/1.1\r\n" + h + "Connection: close\r\n\r\n"
+	for _, tc := range []struct {
+		name, raw string
+		status    string // the status line of the first answer
+		location  string
+		open      bool // the connection stays open (health is answered)
+	}{
+		{"unsupported transfer coding", "POST /a HTTP/1.1\r\n" + h + "Transfer-Encoding: gzip\r\n\r\n", "501 Not Implemented", "", false},
+		{"two Transfer-Encoding fields", "POST /a HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "501 Not Implemented", "", false},
+		{"differing Content-Lengths", "POST /a HTTP/1.1\r\n" + h + "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab", "400 Bad Request", "", false},
+		{"a bad escape in the path", "GET /v4/%zz HTTP/1.1\r\n" + h + "\r\n", "400 Bad Request", "", false},
+		{"a space in the request-target", "GET /v4/a b HTTP/1.1\r\n" + h + "\r\n", "400 Bad Request", "", false},
+		{"a request line with no version", "GET /v4/a\r\n" + h + "\r\n", "400 Bad Request", "", false},
+		{"no Host", "GET /v4/a HTTP/1.1\r\n\r\n", "400 Bad Request: missing required Host header", "", false},
+		{"HTTP/2.0 request line", "GET /v4/a HTTP/2.0\r\n" + h + "\r\n", "505 HTTP Version Not Supported: unsupported protocol version", "", false},
+		{"an Expect other than 100-continue", "POST /v4/a HTTP/1.1\r\n" + h + "Expect: fancy\r\n\r\n", "417 Expectation Failed", "", false},
+		{"headers over 2 MiB", "GET /v4/a HTTP/1.1\r\n" + h + "X-Big: " + strings.Repeat("a", maxHeaderBytes+8192) + "\r\n\r\n", "431 Request Header Fields Too Large", "", false},
+		{"a dot-dot segment", "GET /v4/../__admin/state HTTP/1.1\r\n" + h + "\r\n", "301 Moved Permanently", "/__admin/state", true},
+		{"an empty segment", "GET /api/v2//message-groups HTTP/1.1\r\n" + h + "\r\n", "301 Moved Permanently", "/api/v2/message-groups", true},
+		{"an escaped dot-dot is a name", "GET /v4/%2e%2e/__admin/state HTTP/1.1\r\n" + h + "\r\n", "200 OK", "", true}, // Tencent's 60009
+		{"OPTIONS *", "OPTIONS * HTTP/1.1\r\n" + h + "\r\n", "200 OK", "", true},
+		{"the HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "404 Not Found", "", false},
+		{"Transfer-Encoding on HTTP/1.0", "POST /v4/a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "400 Bad Request", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, closed := rawExchange(t, addr, tc.raw+health)
+			answers := rawhttp.Answers(got)
+			if len(answers) == 0 {
+				t.Fatalf("no answer in %q", got)
+			}
+			if a := answers[0]; a.Status != tc.status || a.Header.Get("Location") != tc.location {
+				t.Errorf("answer %q Location %q, want %q Location %q", a.Status, a.Header.Get("Location"), tc.status, tc.location)
+			}
+			if open := len(answers) == 2 && answers[1].StatusCode == http.StatusOK; open != tc.open || !closed {
+				t.Errorf("the next request answered: %v, want %v (closed in the end: %v) in %q", open, tc.open, closed, got)
+			}
+		})
 	}
 }

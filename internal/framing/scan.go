@@ -124,9 +124,56 @@ func (s *scanner) feed(p []byte) {
 			}
 			continue
 		}
+		if n := s.run(p); n > 0 {
+			p = p[n:]
+			continue
+		}
 		s.lineByte(p[0])
 		p = p[1:]
 	}
+}
+
+// run takes, at once, the leading bytes of p that only lengthen the line:
+// the request line's method and target, and the value of a field that
+// is neither Content-Length nor Transfer-Encoding. Most of a head is these.
+func (s *scanner) run(p []byte) int {
+	if s.cr {
+		return 0
+	}
+	n := 0
+	switch {
+	case s.phase == reqLine && s.spaces < 2:
+		h := s.key
+		for n < len(p) && p[n] != ' ' && p[n] != '\r' && p[n] != '\n' {
+			h = hashByte(h, p[n])
+			n++
+		}
+		s.key = h
+	case s.phase == reqLine:
+		for n < len(p) && p[n] != '\r' && p[n] != '\n' {
+			if s.nProto < len(s.proto) {
+				s.proto[s.nProto] = p[n]
+			}
+			s.nProto++
+			n++
+		}
+	case s.phase == headerName:
+		for n < len(p) && tokenByte(p[n]) {
+			s.nameByte(p[n])
+			n++
+		}
+	case s.phase == headerValue && s.field == otherField:
+		for n < len(p) && validValueByte(p[n]) {
+			n++
+		}
+	default:
+		return 0
+	}
+	if s.headLen += n; s.headLen > s.maxHead || s.trailer && s.headLen > maxTrailer {
+		s.lose()
+		return len(p)
+	}
+	return n
 }
 
 // skip consumes up to n of the remaining bytes and returns how many.
@@ -244,8 +291,14 @@ func (s *scanner) nameChar(b byte) {
 		s.lose() // net/http refuses a field name that is not a token
 		return
 	}
-	s.isLength = s.isLength && s.nameLen < len(contentLength) && lower(b) == contentLength[s.nameLen]
-	s.isEncode = s.isEncode && s.nameLen < len(transferEncoding) && lower(b) == transferEncoding[s.nameLen]
+	s.nameByte(b)
+}
+
+// nameByte adds a token byte to the field name.
+func (s *scanner) nameByte(b byte) {
+	b = lower(b)
+	s.isLength = s.isLength && s.nameLen < len(contentLength) && b == contentLength[s.nameLen]
+	s.isEncode = s.isEncode && s.nameLen < len(transferEncoding) && b == transferEncoding[s.nameLen]
 	s.nameLen++
 }
 
