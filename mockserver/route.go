@@ -122,35 +122,41 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, t *tab
 	s.routeFailure(w, r, t, envelope.MethodNotAllowed, owner)
 }
 
-// routeFailure answers a path no operation has (or a method it lacks) in
-// the envelope of the API whose declaration claims the path (a case for
-// route.not-found with a matching pathPrefix), else as problem+json.
+// routeFailure answers a path no operation has (or a method it lacks).
 func (s *Server) routeFailure(w http.ResponseWriter, r *http.Request, t *table, class envelope.Class, owner *route) {
 	start := time.Now()
+	ex, ans := s.failureAnswer(r, t, envelope.Failure{Class: class, Detail: routeDetail(class, r)}, owner)
+	s.finish(w, ex, ans, start)
+}
+
+// failureAnswer answers a failure found before any operation's validation
+// ran: in the envelope of owner's API, else of the API whose declaration
+// claims the path (a case for route.not-found with a matching pathPrefix),
+// else as problem+json.
+func (s *Server) failureAnswer(r *http.Request, t *table, f envelope.Failure, owner *route) (*exchange, *answer) {
 	ex := newExchange(owner, r)
-	ex.failures = []envelope.Failure{{Class: class, Detail: routeDetail(class, r)}}
+	ex.failures = []envelope.Failure{f}
 	var decl *envelope.Declaration
 	var examples envelope.Examples = noExamples{}
 	if owner != nil {
 		decl, examples = owner.decl, owner.examples()
 	} else {
+		probe := envelope.Failure{Class: envelope.RouteNotFound}
 		for _, d := range t.set.Documents {
-			if d.Errors != nil && d.Errors.Claims(&ex.failures[0], ex.info()) {
+			if d.Errors != nil && d.Errors.Claims(&probe, ex.info()) {
 				decl, examples = d.Errors, d
 				break
 			}
 		}
 	}
 	resp, err := envelope.Render(decl, ex.failures, ex.info(), examples)
-	var ans *answer
-	if err != nil {
-		ans = internalError(err)
-	} else if owner != nil {
-		ans = owner.fromEnvelope(ex, resp)
-	} else {
-		ans = plainAnswer(resp)
+	switch {
+	case err != nil:
+		return ex, internalError(err)
+	case owner != nil:
+		return ex, owner.fromEnvelope(ex, resp)
 	}
-	s.finish(w, ex, ans, start)
+	return ex, plainAnswer(resp)
 }
 
 func routeDetail(class envelope.Class, r *http.Request) string {

@@ -202,6 +202,7 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 	if o.cors {
 		s.handler = cors(s.handler)
 	}
+	s.handler = s.framed(s.handler) // first: an ambiguous request reaches nothing
 	return s, nil
 }
 

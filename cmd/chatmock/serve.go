@@ -181,7 +181,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	tuneRuntime()
 	fmt.Fprintf(stdout, "chatmock: serving %d operations of %d documents on http://%s\n",
 		len(set.Operations()), len(set.Documents), ln.Addr())
-	return serveUntilDone(ctx, newHTTPServer(mock.Handler(), logger), ln, shutdownGrace, logger)
+	srv := newHTTPServer(mock.Handler(), logger)
+	return serveUntilDone(ctx, srv, mockserver.Listen(ln, srv), shutdownGrace, logger)
 }
 
 // Settings of the HTTP server serve runs.
