@@ -51,7 +51,7 @@ class AdminError extends Error {
 
 // call sends one admin request and returns its JSON answer (null for 204).
 async function call(method, path, body) {
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', 'X-Chatmock-Admin': '1' };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers.Authorization = 'Bearer ' + token;
   const init = { method, headers, cache: 'no-store' };

@@ -81,6 +81,9 @@ func startBrowser(path string) error {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// Names for the pages of other sites in origin_test.go, one of
+		// them rebound to the mock's own address as DNS rebinding does.
+		chromedp.Flag("host-resolver-rules", "MAP attacker.test 127.0.0.1, MAP rebind.test 127.0.0.1"),
 		chromedp.UserDataDir(dir),
 	)
 	ctx, cancel := chromedp.NewContext(alloc)
@@ -248,7 +251,7 @@ func screenshot(t *testing.T, ctx context.Context, name string, width, height in
 // it, see a request that fails validation with its field, filter, remove
 // the scenario; then check the page at a phone's width.
 func TestDashboardArmSendRemove(t *testing.T) {
-	set, s, base := startMock(t, nil)
+	set, s, base := startMock(t, nil, mockserver.WithAdminAccess(true, "")) // as serve on loopback: Host and origin checked
 	ctx := newTab(t)
 	do(t, ctx,
 		chromedp.EmulateViewport(1280, 800),

@@ -23,6 +23,7 @@ import (
 // browser cannot put a Bearer token on a navigation); everything else is
 // behind the guard.
 func (s *Server) adminRoutes(admin *mux.Router) {
+	admin.Use(sameOrigin)
 	r := admin.NewRoute().Subrouter()
 	r.Use(s.guard)
 	r.Methods(http.MethodGet).Path("/health").HandlerFunc(s.health)

@@ -34,7 +34,7 @@ func TestDashboardFilesAreServedWithoutTheToken(t *testing.T) {
 			s := newTestServer(t, WithAdminAccess(guard.open, guard.token))
 			for _, f := range files {
 				for _, method := range []string{http.MethodGet, http.MethodHead} {
-					resp := serve(s, httptest.NewRequest(method, f.path, nil))
+					resp := serve(s, httptest.NewRequest(method, "http://127.0.0.1:4010"+f.path, nil))
 					body := bodyText(t, resp)
 					if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != f.contentType {
 						t.Errorf("%s %s: %d %q", method, f.path, resp.StatusCode, resp.Header.Get("Content-Type"))
@@ -47,20 +47,20 @@ func TestDashboardFilesAreServedWithoutTheToken(t *testing.T) {
 					}
 				}
 			}
-			resp := serve(s, httptest.NewRequest(http.MethodGet, "/__admin/ui/", nil))
+			resp := serve(s, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:4010/__admin/ui/", nil))
 			if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/__admin/ui" {
 				t.Errorf("/__admin/ui/: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 			}
-			if resp := serve(s, httptest.NewRequest(http.MethodGet, "/__admin/operations", nil)); resp.StatusCode != guard.data {
+			if resp := serve(s, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:4010/__admin/operations", nil)); resp.StatusCode != guard.data {
 				t.Errorf("operations without a token: %d, want %d", resp.StatusCode, guard.data)
 			}
-			if resp := serve(s, httptest.NewRequest(http.MethodGet, "/__admin/ui/secret.json", nil)); resp.StatusCode != guard.other {
+			if resp := serve(s, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:4010/__admin/ui/secret.json", nil)); resp.StatusCode != guard.other {
 				t.Errorf("/__admin/ui/secret.json: %d, want %d", resp.StatusCode, guard.other)
 			}
 		})
 	}
 	s := newTestServer(t)
-	resp := serve(s, httptest.NewRequest(http.MethodPost, "/__admin/ui", nil))
+	resp := serve(s, httptest.NewRequest(http.MethodPost, "http://127.0.0.1:4010/__admin/ui", nil))
 	// Another method is an admin problem, not the page (gorilla/mux reports
 	// it as not found, as it does for other admin paths).
 	if body := bodyText(t, resp); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, `"detail":"no admin endpoint POST /__admin/ui"`) {
@@ -79,7 +79,7 @@ func bodyText(t *testing.T, resp *http.Response) string {
 
 func TestOperationsCatalog(t *testing.T) {
 	s := newTestServer(t)
-	resp := serve(s, httptest.NewRequest(http.MethodGet, "/__admin/operations", nil))
+	resp := serve(s, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:4010/__admin/operations", nil))
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
@@ -151,7 +151,7 @@ func TestJournalFilterByAPI(t *testing.T) {
 		{"?api=tencent&operation=createChatRoom", nil},
 		{"?api=nexudus&operation=createChatRoom&status=200", []int64{1}},
 	} {
-		resp := serve(s, httptest.NewRequest(http.MethodGet, "/__admin/requests"+tt.query, nil))
+		resp := serve(s, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:4010/__admin/requests"+tt.query, nil))
 		var got struct{ Requests []Entry }
 		if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
 			t.Fatal(err)
@@ -163,7 +163,7 @@ func TestJournalFilterByAPI(t *testing.T) {
 		if !slices.Equal(ids, tt.ids) {
 			t.Errorf("%s: ids %v, want %v", tt.query, ids, tt.ids)
 		}
-		resp = serve(s, httptest.NewRequest(http.MethodGet, "/__admin/requests/count"+tt.query, nil))
+		resp = serve(s, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:4010/__admin/requests/count"+tt.query, nil))
 		var count struct{ Count int }
 		if err := json.NewDecoder(resp.Body).Decode(&count); err != nil || count.Count != len(tt.ids) {
 			t.Errorf("count%s: %d (%v), want %d", tt.query, count.Count, err, len(tt.ids))

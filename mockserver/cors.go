@@ -5,12 +5,13 @@ import (
 	"strings"
 )
 
-// cors lets a browser app on another origin call the mock: preflights are
-// answered here, and every answer to a request with an Origin allows it.
+// cors lets a browser app on another origin call the mocked APIs:
+// preflights are answered here, and every answer to a request with an
+// Origin allows it. The admin API gets no CORS at all (see sameOrigin).
 func cors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
-		if origin == "" {
+		if origin == "" || isAdminPath(r.URL.Path) { // the admin API is same-origin only
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -29,6 +29,7 @@ func liveServer(t *testing.T, opts ...Option) (*Server, string) {
 func admin(t *testing.T, base, method, path, body string, header ...string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+	asAdminClient(req)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -89,7 +90,9 @@ func TestProbabilityIsSeeded(t *testing.T) {
 	run := func() []int {
 		s := newTestServer(t)
 		admin := httptest.NewRecorder()
-		s.Handler().ServeHTTP(admin, httptest.NewRequest("POST", "/__admin/scenarios", strings.NewReader(`{"operation":"create_group","example":"10006","probability":0.1}`)))
+		req := httptest.NewRequest("POST", "/__admin/scenarios", strings.NewReader(`{"operation":"create_group","example":"10006","probability":0.1}`))
+		asAdminClient(req)
+		s.Handler().ServeHTTP(admin, req)
 		if admin.Code != 201 {
 			t.Fatalf("arming: %d %s", admin.Code, admin.Body)
 		}
@@ -192,7 +195,9 @@ func TestDelayAddsItsTimeAtTheMedian(t *testing.T) {
 func TestRateLimitAnswersTheAPIsLimitError(t *testing.T) {
 	s := newTestServer(t)
 	rec := httptest.NewRecorder()
-	s.Handler().ServeHTTP(rec, httptest.NewRequest("POST", "/__admin/scenarios", strings.NewReader(`{"operation":"create_group","rate_limit":{"per_second":5,"example":"60007"}}`)))
+	req := httptest.NewRequest("POST", "/__admin/scenarios", strings.NewReader(`{"operation":"create_group","rate_limit":{"per_second":5,"example":"60007"}}`))
+	asAdminClient(req)
+	s.Handler().ServeHTTP(rec, req)
 	if rec.Code != 201 {
 		t.Fatalf("arming: %d %s", rec.Code, rec.Body)
 	}

@@ -68,6 +68,8 @@ type options struct {
 	scenarios    []*scenario.Scenario
 	adminToken   string
 	adminOpen    bool
+	allowedHosts []string
+	checkHost    bool // set by WithAdminAccess(true, ...): the server listens on loopback
 }
 
 // Option configures a Server.
@@ -131,7 +133,7 @@ func WithScenarios(list []*scenario.Scenario) Option {
 // loopback, where the admin API needs no token; elsewhere it needs token as
 // a Bearer credential, and with no token it is switched off.
 func WithAdminAccess(open bool, token string) Option {
-	return func(o *options) { o.adminOpen, o.adminToken = open, token }
+	return func(o *options) { o.adminOpen, o.adminToken, o.checkHost = open, token, open }
 }
 
 // DefaultMaxResources is the store's bound per API: enough for any test
@@ -202,6 +204,7 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 	if o.cors {
 		s.handler = cors(s.handler)
 	}
+	s.handler = s.hostGuard(s.handler)
 	s.handler = s.framed(s.handler) // first: an ambiguous request reaches nothing
 	return s, nil
 }

@@ -49,6 +49,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	var scenarioPaths listFlag
 	fs.Var(&scenarioPaths, "scenarios", "a scenario file, or a folder of them, armed at start (repeatable)")
 	adminToken := fs.String("admin-token", os.Getenv("CHATMOCK_ADMIN_TOKEN"), "Bearer token of the admin API (CHATMOCK_ADMIN_TOKEN); needed to use it off loopback")
+	var allowedHosts listFlag
+	fs.Var(&allowedHosts, "allowed-host", "a Host name besides the loopback ones that a server on loopback answers (repeatable)")
 	watchFiles := fs.Bool("watch", false, "reload --spec documents, --rules and --scenarios files when they change, keeping the store")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -151,7 +153,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	}
 	defer ln.Close()
 	opts = append(opts, mockserver.WithRules(ruleSet), mockserver.WithStore(st), mockserver.WithScenarios(armed),
-		mockserver.WithAdminAccess(isLoopback(ln.Addr()), *adminToken))
+		mockserver.WithAdminAccess(isLoopback(ln.Addr()), *adminToken), mockserver.WithAllowedHosts(allowedHosts...))
 	mock, err := mockserver.New(set, opts...)
 	if err != nil {
 		return err
