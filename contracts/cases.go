@@ -14,8 +14,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
-	"github.com/chatmock/chatmock/tmpl"
 )
 
 // Case is one request and the answer the documents allow.

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/mockserver"
-	"github.com/chatmock/chatmock/rules"
 )
 
 // runOne runs the bundled case id against h and returns its result.

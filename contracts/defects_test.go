@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/mockserver"
-	"github.com/chatmock/chatmock/rules"
 )
 
 // defective wraps the mock and breaks its answers the way a faulty

@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/chatmock/chatmock/envelope"
-	"github.com/chatmock/chatmock/schemanode"
+	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/schema/schemanode"
+	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
-	"github.com/chatmock/chatmock/tmpl"
 )
 
 // Want is what a negative case expects: the answer the API's declaration

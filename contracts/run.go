@@ -14,8 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
-	"github.com/chatmock/chatmock/tmpl"
 )
 
 // RunOptions are the settings of a run.

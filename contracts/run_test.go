@@ -5,8 +5,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/mockserver"
-	"github.com/chatmock/chatmock/rules"
 )
 
 // Every derived case passes against the mock: positive cases get a success,

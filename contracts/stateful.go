@@ -7,8 +7,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
-	"github.com/chatmock/chatmock/tmpl"
 	"github.com/tidwall/gjson"
 )
 

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chatmock/chatmock/envelope"
-	"github.com/chatmock/chatmock/scenario"
+	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/scenario"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/gorilla/mux"
 )

@@ -3,7 +3,7 @@ package mockserver
 import (
 	"net/http"
 
-	"github.com/chatmock/chatmock/dashboard"
+	"github.com/chatmock/chatmock/internal/dashboard"
 	"github.com/gorilla/mux"
 )
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chatmock/chatmock/store"
+	"github.com/chatmock/chatmock/internal/store"
 )
 
 // benchCase is one request the benchmarks send: the seed request of an API,

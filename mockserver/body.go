@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/chatmock/chatmock/envelope"
-	"github.com/chatmock/chatmock/jsonbody"
-	"github.com/chatmock/chatmock/live"
+	"github.com/chatmock/chatmock/internal/codec/jsonbody"
+	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/live"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/gorilla/mux"
 	"github.com/santhosh-tekuri/jsonschema/v6"

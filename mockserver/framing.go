@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/framing"
 	"github.com/gorilla/mux"
 )

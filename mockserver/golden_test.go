@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/fixtures"
-	"github.com/chatmock/chatmock/rules"
+	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/spec"
 )
 

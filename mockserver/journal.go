@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/internal/envelope"
 )
 
 // maxJournalBody is how much of each body, of the request's headers, of

@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/internal/envelope"
 )
 
 // What the journal keeps of each part of an exchange is clipped to a bound

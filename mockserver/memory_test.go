@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chatmock/chatmock/store"
+	"github.com/chatmock/chatmock/internal/store"
 )
 
 // bigBody is a body of about 1 MB (under the default --max-body) that

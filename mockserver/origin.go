@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/internal/envelope"
 )
 
 // adminPrefix is where the admin API and the dashboard live.

@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/chatmock/chatmock/envelope"
-	"github.com/chatmock/chatmock/live"
-	"github.com/chatmock/chatmock/schemagen"
+	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/live"
+	"github.com/chatmock/chatmock/internal/schema/schemagen"
 	"github.com/chatmock/chatmock/spec"
 )
 

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chatmock/chatmock/envelope"
-	"github.com/chatmock/chatmock/fault"
-	"github.com/chatmock/chatmock/rules"
-	"github.com/chatmock/chatmock/scenario"
+	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/fault"
+	"github.com/chatmock/chatmock/internal/rules"
+	"github.com/chatmock/chatmock/internal/scenario"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/gorilla/mux"
 )

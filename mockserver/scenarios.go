@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/chatmock/chatmock/envelope"
-	"github.com/chatmock/chatmock/fault"
-	"github.com/chatmock/chatmock/scenario"
+	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/fault"
+	"github.com/chatmock/chatmock/internal/scenario"
 )
 
 // scenario finds what QA armed for this request: a scenario of the

@@ -15,12 +15,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/chatmock/chatmock/envelope"
-	"github.com/chatmock/chatmock/live"
-	"github.com/chatmock/chatmock/rules"
-	"github.com/chatmock/chatmock/scenario"
+	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/live"
+	"github.com/chatmock/chatmock/internal/rules"
+	"github.com/chatmock/chatmock/internal/scenario"
+	"github.com/chatmock/chatmock/internal/store"
 	"github.com/chatmock/chatmock/spec"
-	"github.com/chatmock/chatmock/store"
 	"github.com/gorilla/mux"
 )
 

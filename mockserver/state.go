@@ -9,12 +9,12 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/chatmock/chatmock/envelope"
-	"github.com/chatmock/chatmock/live"
-	"github.com/chatmock/chatmock/rules"
+	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/live"
+	"github.com/chatmock/chatmock/internal/rules"
+	"github.com/chatmock/chatmock/internal/store"
+	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
-	"github.com/chatmock/chatmock/store"
-	"github.com/chatmock/chatmock/tmpl"
 )
 
 // stateful answers a valid request with its business rules and its store

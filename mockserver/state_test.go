@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/chatmock/chatmock/store"
+	"github.com/chatmock/chatmock/internal/store"
 )
 
 func createGroup(s *Server, body string) (int, map[string]any) {

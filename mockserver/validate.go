@@ -11,7 +11,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/spec"
 )
 

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chatmock/chatmock/envelope"
-	"github.com/chatmock/chatmock/live"
+	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/live"
+	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
-	"github.com/chatmock/chatmock/tmpl"
 )
 
 // answer is a rendered response, ready to write.

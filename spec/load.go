@@ -13,9 +13,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/chatmock/chatmock/envelope"
+	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/inputfile"
-	"github.com/chatmock/chatmock/live"
+	"github.com/chatmock/chatmock/internal/live"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/yaml"
 	"github.com/santhosh-tekuri/jsonschema/v6"

@@ -2,14 +2,14 @@ package spec
 
 import (
 	"fmt"
-	"github.com/chatmock/chatmock/jsonbody"
+	"github.com/chatmock/chatmock/internal/codec/jsonbody"
 	"mime"
 	"slices"
 	"strings"
 
-	"github.com/chatmock/chatmock/formbody"
-	"github.com/chatmock/chatmock/live"
-	"github.com/chatmock/chatmock/xmlbody"
+	"github.com/chatmock/chatmock/internal/codec/formbody"
+	"github.com/chatmock/chatmock/internal/codec/xmlbody"
+	"github.com/chatmock/chatmock/internal/live"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 

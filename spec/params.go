@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/chatmock/chatmock/schemanode"
+	"github.com/chatmock/chatmock/internal/schema/schemanode"
 )
 
 // Parameter is a path, query, header or cookie parameter, its schema

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/chatmock/chatmock/schemafast"
+	"github.com/chatmock/chatmock/internal/schema/schemafast"
 	"math/big"
 	"slices"
 	"strconv"

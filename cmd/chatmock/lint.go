@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/internal/inputfile"
-	"github.com/chatmock/chatmock/lint"
+	"github.com/chatmock/chatmock/internal/lint"
 )
 
 func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error {

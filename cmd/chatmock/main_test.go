@@ -35,10 +35,10 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"routes", "extra"}, exitUsage, "", `unexpected argument "extra"`},
 		{[]string{"routes", "--spec", "testdata/none.yaml"}, exitUsage, "", "no such file or directory"},
 		{[]string{"lint"}, exitOK, "4 documents, 15 operations,", ""},
-		{[]string{"lint", "../../lint/testdata/over-long-bytes.yaml"}, exitProblems,
-			"../../lint/testdata/over-long-bytes.yaml: /paths/~1groups/post/requestBody/content/application~1json/examples/eleven/value/Name: maxBytes: got 33 bytes of UTF-8, want at most 30\n",
+		{[]string{"lint", "../../internal/lint/testdata/over-long-bytes.yaml"}, exitProblems,
+			"../../internal/lint/testdata/over-long-bytes.yaml: /paths/~1groups/post/requestBody/content/application~1json/examples/eleven/value/Name: maxBytes: got 33 bytes of UTF-8, want at most 30\n",
 			"chatmock lint: 1 problem(s) found"},
-		{[]string{"routes", "--spec", "../../lint/testdata/missing-operationid.yaml"}, exitProblems, "", "has no operationId"},
+		{[]string{"routes", "--spec", "../../internal/lint/testdata/missing-operationid.yaml"}, exitProblems, "", "has no operationId"},
 		{[]string{"version"}, exitOK, "chatmock ", ""},
 		{[]string{"serve", "--max-body", "lots"}, exitUsage, "", "--max-body"},
 		{[]string{"serve", "--log-format", "xml"}, exitUsage, "", "--log-format must be text or json"},
@@ -275,7 +275,7 @@ func TestServeRefusesACorruptStateFile(t *testing.T) {
 }
 
 func TestServeRefusesABadRuleFile(t *testing.T) {
-	code, _, stderr := runCLI("serve", "--addr", "127.0.0.1:0", "--rules", "../../rules/testdata/typo-key.yaml")
+	code, _, stderr := runCLI("serve", "--addr", "127.0.0.1:0", "--rules", "../../internal/rules/testdata/typo-key.yaml")
 	if code != exitProblems || !strings.Contains(stderr, `typo-key.yaml: line 6 (/rules/0/when/0/equls): unknown key "equls"`) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}

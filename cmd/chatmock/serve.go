@@ -17,11 +17,11 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/internal/inputfile"
+	"github.com/chatmock/chatmock/internal/rules"
+	"github.com/chatmock/chatmock/internal/scenario"
+	"github.com/chatmock/chatmock/internal/store"
 	"github.com/chatmock/chatmock/mockserver"
-	"github.com/chatmock/chatmock/rules"
-	"github.com/chatmock/chatmock/scenario"
 	"github.com/chatmock/chatmock/spec"
-	"github.com/chatmock/chatmock/store"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
