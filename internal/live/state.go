@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/chatmock/chatmock/internal/store"
+	"github.com/chatmock/chatmock/internal/record"
 	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/tidwall/gjson"
 )
@@ -89,7 +89,7 @@ type Answer struct {
 
 	// What the store gave the answer: one record (record.*), or items
 	// that $each, $group and $join repeat over (key, found, record.*).
-	Record *store.Record
+	Record *record.Record
 	List   []Item
 	// Body is the answer once rendered, for store templates (answer.*);
 	// it is set once.

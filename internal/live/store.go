@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/chatmock/chatmock/internal/store"
+	"github.com/chatmock/chatmock/internal/record"
 	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/tidwall/gjson"
 )
@@ -117,7 +117,7 @@ func compileStep(r rawStep) (*StoreStep, error) {
 // Item is one entry of a read by keys or of a list.
 type Item struct {
 	Key    string
-	Record *store.Record // nil when no record has the key
+	Record *record.Record // nil when no record has the key
 }
 
 // itemScope renders a template for one item, falling back to the answer.
@@ -149,7 +149,7 @@ func (s *itemScope) Lookup(name string) (any, bool) {
 // recordValue reads a record: key, owner, creator, created (RFC 3339),
 // createdUnix, or a gjson path into its data (request.Name,
 // request.MemberList.#).
-func (a *Answer) recordValue(r *store.Record, path string) (any, bool) {
+func (a *Answer) recordValue(r *record.Record, path string) (any, bool) {
 	switch path {
 	case "key":
 		return r.Key, true
