@@ -33,13 +33,31 @@ type Case struct {
 	Want      *Want    // negative cases: the error the declaration gives
 	Skip      string   // why the case is not sent, when it is not
 	Steps     []*Step  // stateful sequences: what follows the create this case makes
-	value     any      // the body as a JSON value, for deriving variants
+	// Credentials are what the operation's security asks for; the names
+	// of its API keys are redacted wherever the case is reported.
+	Credentials []spec.Credential
+	value       any // the body as a JSON value, for deriving variants
+}
+
+// RedactURL is u with the values of the case's API keys, and of the usual
+// secret parameters, replaced by "[redacted]".
+func (c *Case) RedactURL(u string) string { return redactURL(u, c.secretNames()) }
+
+// secretNames are the parameter and header names of the case's API keys.
+func (c *Case) secretNames() []string {
+	var out []string
+	for _, cr := range c.Credentials {
+		if cr.Kind == "apiKey" {
+			out = append(out, cr.Name)
+		}
+	}
+	return out
 }
 
 // Credentials fill in what an operation's security asks for.
 type Credentials struct {
-	// Query holds apiKey values by parameter name (Tencent's sdkappid,
-	// identifier, usersig).
+	// Query holds apiKey values by the parameter or header name their
+	// security scheme gives (spec.Credential.Name).
 	Query map[string]string
 	// Bearer is a token for http bearer, oauth2 and openIdConnect schemes.
 	Bearer string
@@ -256,6 +274,7 @@ func formEncode(v any) string {
 // authorize adds the credentials of the operation's first security
 // requirement.
 func authorize(c *Case, op *spec.Operation, creds Credentials) {
+	c.Credentials = op.Credentials()
 	if len(op.Security) == 0 {
 		return
 	}

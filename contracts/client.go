@@ -62,10 +62,10 @@ func RequestURL(target string, c *Case) (string, error) {
 	}
 	p, err := url.Parse(u)
 	if err != nil {
-		return "", fmt.Errorf("the request URL %q: %w", RedactURL(u), err)
+		return "", fmt.Errorf("the request URL %q: %w", c.RedactURL(u), err)
 	}
 	if !sameOrigin(p, t) {
-		return "", fmt.Errorf("the request URL %q is not on the target's origin %s://%s: not sent", RedactURL(u), t.Scheme, t.Host)
+		return "", fmt.Errorf("the request URL %q is not on the target's origin %s://%s: not sent", c.RedactURL(u), t.Scheme, t.Host)
 	}
 	return u, nil
 }
@@ -95,7 +95,8 @@ func send(ctx context.Context, o RunOptions, c *Case, res *Result) (*http.Respon
 	for k, v := range c.Header {
 		req.Header.Set(k, v)
 	}
-	res.Request = &Sent{Method: c.Method, URL: RedactURL(u), Header: RedactHeader(req.Header), Body: string(c.Body)}
+	secrets := c.secretNames()
+	res.Request = &Sent{Method: c.Method, URL: redactURL(u, secrets), Header: redactHeader(req.Header, secrets), Body: string(c.Body), secrets: secrets}
 	resp, err := o.Client.Do(req)
 	if err != nil {
 		res.Problems = append(res.Problems, "no answer: "+wireError(ctx, err, o.Timeout))
@@ -105,7 +106,7 @@ func send(ctx context.Context, o RunOptions, c *Case, res *Result) (*http.Respon
 	}
 	defer resp.Body.Close()
 	body, err := readAnswer(resp)
-	res.Response = &Got{Status: resp.StatusCode, Header: keptHeader(resp.Header), Body: clip(body)}
+	res.Response = &Got{Status: resp.StatusCode, Header: keptHeader(resp.Header), Body: clip(body), secrets: secrets}
 	if err != nil {
 		res.Problems = append(res.Problems, "the answer's body: "+wireError(ctx, err, o.Timeout))
 		return nil, nil, false
@@ -196,7 +197,7 @@ func keptHeader(h http.Header) map[string][]string {
 
 // redirectNote says, for a 3xx, where it pointed and that the runner did
 // not go there.
-func redirectNote(resp *http.Response) string {
+func redirectNote(resp *http.Response, c *Case) string {
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode/100 != 3 || loc == "" {
 		return ""
@@ -205,5 +206,5 @@ func redirectNote(resp *http.Response) string {
 	if u, err := resp.Request.URL.Parse(loc); err != nil || !sameOrigin(u, resp.Request.URL) {
 		where = "a redirect to another origin"
 	}
-	return fmt.Sprintf("; %s (%s), not followed: the runner sends nothing but to the target", where, RedactURL(loc))
+	return fmt.Sprintf("; %s (%s), not followed: the runner sends nothing but to the target", where, c.RedactURL(loc))
 }

@@ -43,8 +43,9 @@ var reportSecretHeaders = []string{"Authorization", "Cookie", "X-Api-Key", "Prox
 var reportURLHeaders = []string{"Location", "Content-Location", "Referer"}
 
 // reportSecretQuery are the query parameters whose values no report shows
-// (compared case-insensitively).
-var reportSecretQuery = []string{"usersig", "sdkappid", "identifier", "token", "access_token", "api_key"}
+// (compared case-insensitively), whatever the document says; each case
+// adds the names of its own API keys (Case.Credentials).
+var reportSecretQuery = []string{"token", "access_token", "api_key", "apikey", "key", "signature", "sig"}
 
 // Counts returns passed, failed, skipped over all results.
 func (r *Report) Counts() (passed, failed, skipped int) {
@@ -470,7 +471,7 @@ func reportRedactSent(s *Sent) *Sent {
 	if s == nil {
 		return nil
 	}
-	return &Sent{Method: s.Method, URL: RedactURL(s.URL), Header: RedactHeader(s.Header), Body: s.Body}
+	return &Sent{Method: s.Method, URL: redactURL(s.URL, s.secrets), Header: redactHeader(s.Header, s.secrets), Body: s.Body, secrets: s.secrets}
 }
 
 // reportRedactGot returns a redacted copy of g (nil for nil).
@@ -478,22 +479,27 @@ func reportRedactGot(g *Got) *Got {
 	if g == nil {
 		return nil
 	}
-	return &Got{Status: g.Status, Header: RedactHeader(g.Header), Body: g.Body}
+	return &Got{Status: g.Status, Header: redactHeader(g.Header, g.secrets), Body: g.Body, secrets: g.secrets}
 }
 
 // RedactHeader replaces the values of headers that carry credentials, and
 // the secret query parameters of URL-valued headers.
-func RedactHeader(h map[string][]string) map[string][]string {
+func RedactHeader(h map[string][]string) map[string][]string { return redactHeader(h, nil) }
+
+// redactHeader is RedactHeader with the names of a case's credentials
+// (its API keys' headers and query parameters) redacted too.
+func redactHeader(h map[string][]string, secrets []string) map[string][]string {
 	if h == nil {
 		return nil
 	}
 	out := make(map[string][]string, len(h))
 	for k, vs := range h {
-		secret := slices.ContainsFunc(reportSecretHeaders, func(s string) bool { return strings.EqualFold(s, k) })
+		secret := slices.ContainsFunc(reportSecretHeaders, func(s string) bool { return strings.EqualFold(s, k) }) ||
+			slices.ContainsFunc(secrets, func(s string) bool { return strings.EqualFold(s, k) })
 		if slices.ContainsFunc(reportURLHeaders, func(s string) bool { return strings.EqualFold(s, k) }) {
 			out[k] = make([]string, len(vs))
 			for i, v := range vs {
-				out[k][i] = RedactURL(v)
+				out[k][i] = redactURL(v, secrets)
 			}
 			continue
 		}
@@ -513,7 +519,15 @@ func RedactHeader(h map[string][]string) map[string][]string {
 // RedactURL replaces the values of secret query parameters, and any
 // password in the user info (as net/url's Redacted does), leaving the rest of the URL as it was written
 // (order and encoding of the other parameters included).
-func RedactURL(raw string) string {
+func RedactURL(raw string) string { return redactURL(raw, nil) }
+
+// RedactURLNames is RedactURL with the values of the named query
+// parameters redacted too.
+func RedactURLNames(raw string, names ...string) string { return redactURL(raw, names) }
+
+// redactURL is RedactURL with the names of a case's credentials redacted
+// too.
+func redactURL(raw string, secrets []string) string {
 	base, rest, hasQuery := strings.Cut(raw, "?")
 	if u, err := url.Parse(base); err == nil && u.User != nil {
 		if _, ok := u.User.Password(); ok {
@@ -531,7 +545,8 @@ func RedactURL(raw string) string {
 		if err != nil {
 			key = name
 		}
-		if hasValue && slices.ContainsFunc(reportSecretQuery, func(s string) bool { return strings.EqualFold(s, key) }) {
+		secret := func(s string) bool { return strings.EqualFold(s, key) }
+		if hasValue && (slices.ContainsFunc(reportSecretQuery, secret) || slices.ContainsFunc(secrets, secret)) {
 			params[i] = name + "=" + reportRedacted
 		}
 	}

@@ -8,7 +8,12 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/chatmock/chatmock/spec"
 )
+
+// tencentKeys are the names of the Tencent document's API keys.
+var tencentKeys = []string{"sdkappid", "identifier", "usersig"}
 
 func reportFixture() *Report {
 	started := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
@@ -20,7 +25,7 @@ func reportFixture() *Report {
 			{
 				Case:     &Case{ID: "tencent/sendMsg/positive/application/json/example", API: "tencent", Operation: "sendMsg", Tags: []string{"positive"}},
 				Outcome:  Passed,
-				Request:  &Sent{Method: "POST", URL: "http://localhost:8080/v4/openim/sendmsg?sdkappid=1400000000&usersig=SECRET&random=7", Header: map[string][]string{"Content-Type": {"application/json"}}, Body: `{"To_Account":"bob"}`},
+				Request:  &Sent{Method: "POST", URL: "http://localhost:8080/v4/openim/sendmsg?sdkappid=1400000000&usersig=SECRET&random=7", Header: map[string][]string{"Content-Type": {"application/json"}}, Body: `{"To_Account":"bob"}`, secrets: tencentKeys},
 				Response: &Got{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}}, Body: `{"ActionStatus":"OK"}`},
 				Took:     12 * time.Millisecond,
 			},
@@ -29,12 +34,13 @@ func reportFixture() *Report {
 				Outcome:  Failed,
 				Problems: []string{"/ErrorCode: expected 70402, got 0", "status: expected 400, got 200"},
 				Request: &Sent{
-					Method: "POST",
-					URL:    "http://localhost:8080/v4/im_open_login_svc/account_import?usersig=SECRET&contenttype=json",
-					Header: map[string][]string{"Authorization": {"Bearer SECRET"}, "Content-Type": {"application/json"}, "X-Api-Key": {"SECRET"}},
-					Body:   `{"Nick":"x"}`,
+					Method:  "POST",
+					URL:     "http://localhost:8080/v4/im_open_login_svc/account_import?usersig=SECRET&contenttype=json",
+					Header:  map[string][]string{"Authorization": {"Bearer SECRET"}, "Content-Type": {"application/json"}, "X-Api-Key": {"SECRET"}},
+					Body:    `{"Nick":"x"}`,
+					secrets: tencentKeys, // as send sets them from the case's credentials
 				},
-				Response: &Got{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}, "Set-Cookie": {"s=SECRET"}}, Body: "{\"ActionStatus\":\"OK\",\"ErrorCode\":0}"},
+				Response: &Got{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}, "Set-Cookie": {"s=SECRET"}}, Body: "{\"ActionStatus\":\"OK\",\"ErrorCode\":0}", secrets: tencentKeys},
 				Took:     1234567 * time.Microsecond,
 			},
 			{
@@ -312,5 +318,18 @@ func TestReportRedactsSecrets(t *testing.T) {
 	}
 	if !strings.Contains(sum.String(), "contenttype=json&UserSig=[redacted]&api%5Fkey=[redacted]&identifier=[redacted]#frag") {
 		t.Errorf("URL redaction changed the rest of the URL:\n%s", sum.String())
+	}
+}
+
+// A case's API keys are redacted by the names its document gives them,
+// whatever the API; the usual names (token, api_key, ...) always are.
+func TestCaseRedactsItsOwnKeys(t *testing.T) {
+	c := &Case{Credentials: []spec.Credential{{Kind: "apiKey", In: "query", Name: "session_key"}, {Kind: "apiKey", In: "header", Name: "X-Chat-Key"}, {Kind: "bearer"}}}
+	if got, want := c.RedactURL("http://h/x?session_key=S1&usersig=plain&token=S2"), "http://h/x?session_key=[redacted]&usersig=plain&token=[redacted]"; got != want {
+		t.Errorf("RedactURL: %s, want %s", got, want)
+	}
+	h := redactHeader(map[string][]string{"X-Chat-Key": {"S3"}, "Location": {"/y?session_key=S4"}, "Accept": {"a"}}, c.secretNames())
+	if h["X-Chat-Key"][0] != "[redacted]" || h["Location"][0] != "/y?session_key=[redacted]" || h["Accept"][0] != "a" {
+		t.Errorf("redactHeader: %v", h)
 	}
 }

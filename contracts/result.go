@@ -29,6 +29,8 @@ type Sent struct {
 	URL    string              `json:"url"`
 	Header map[string][]string `json:"header"`
 	Body   string              `json:"body"`
+
+	secrets []string // the case's credential names, redacted beside the usual ones
 }
 
 // Got is the answer as received (the body cut at 64 KiB).
@@ -36,6 +38,8 @@ type Got struct {
 	Status int                 `json:"status"`
 	Header map[string][]string `json:"header"`
 	Body   string              `json:"body"`
+
+	secrets []string // as in Sent: an answer may echo a credential (a Location with the query)
 }
 
 // Report is a whole run.

@@ -194,7 +194,7 @@ func cleanup(ctx context.Context, o RunOptions, set *spec.Set, r *Report) (delet
 // stepProblems checks a step's answer: against the documents, and as the
 // step expects — a success that shows the key, or a refusal.
 func stepProblems(step *Step, c *Case, resp *http.Response, body []byte, key string) []string {
-	problems := check(step.Op, &Case{Expect: c.Expect, Want: &Want{Success: true}}, resp, body)
+	problems := check(step.Op, &Case{Expect: c.Expect, Want: &Want{Success: true}, Credentials: c.Credentials}, resp, body)
 	var value any
 	if len(body) > 0 {
 		value = decodeLoose(body)
@@ -252,7 +252,7 @@ func check(op *spec.Operation, c *Case, resp *http.Response, body []byte) []stri
 		documented = op.Responses["default"]
 	}
 	if _, ok := op.Responses[status]; !ok && documented == nil {
-		problems = append(problems, fmt.Sprintf("status: %d is not a status the operation documents (%s)%s", resp.StatusCode, strings.Join(op.Statuses(), ", "), redirectNote(resp)))
+		problems = append(problems, fmt.Sprintf("status: %d is not a status the operation documents (%s)%s", resp.StatusCode, strings.Join(op.Statuses(), ", "), redirectNote(resp, c)))
 	}
 	var value any
 	if len(body) > 0 && len(documented) > 0 {

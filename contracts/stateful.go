@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/chatmock/chatmock/internal/tmpl"
@@ -86,7 +87,8 @@ func stepFor(op *spec.Operation, base *Case, key, keys *tmpl.Template, expect st
 		return nil
 	}
 	c := &Case{API: base.API, Operation: op.ID, Method: op.Method, Path: op.Path,
-		Query: base.Query, Header: map[string]string{}, Expect: successStatuses(op)}
+		Query: base.Query, Header: map[string]string{}, Expect: successStatuses(op),
+		Credentials: slices.Concat(base.Credentials, op.Credentials())} // it sends the create's credentials
 	for k, v := range base.Header {
 		if k != "Content-Type" {
 			c.Header[k] = v

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"slices"
@@ -41,11 +43,18 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	junitPath := fs.String("junit", "", "write a JUnit XML report here")
 	jsonPath := fs.String("json", "", "write a JSON report here")
 	cleanupFlag := fs.Bool("cleanup", false, "delete what the run created, where the API has a delete (Tencent destroy_group)")
-	sdkappid := fs.String("tencent-sdkappid", os.Getenv("CHATMOCK_TENCENT_SDKAPPID"), "Tencent SDKAppID (CHATMOCK_TENCENT_SDKAPPID)")
-	identifier := fs.String("tencent-identifier", os.Getenv("CHATMOCK_TENCENT_IDENTIFIER"), "Tencent app admin account (CHATMOCK_TENCENT_IDENTIFIER)")
-	usersig := fs.String("tencent-usersig", os.Getenv("CHATMOCK_TENCENT_USERSIG"), "Tencent UserSig (CHATMOCK_TENCENT_USERSIG)")
-	token := fs.String("nexudus-token", os.Getenv("CHATMOCK_NEXUDUS_TOKEN"), "Nexudus bearer token (CHATMOCK_NEXUDUS_TOKEN)")
-	basicCreds := fs.String("nexudus-basic", os.Getenv("CHATMOCK_NEXUDUS_BASIC"), "Nexudus user:password (CHATMOCK_NEXUDUS_BASIC)")
+	var keys listFlag
+	fs.Var(&keys, "credential", "NAME=VALUE: the API key the documents' security schemes name NAME (a query parameter or header), repeatable")
+	bearer := fs.String("bearer", os.Getenv("CHATMOCK_BEARER"), "the token of http bearer, oauth2 and openIdConnect schemes (CHATMOCK_BEARER)")
+	basicCreds := fs.String("basic", os.Getenv("CHATMOCK_BASIC"), "user:password of http basic schemes (CHATMOCK_BASIC)")
+	// The bundled APIs' names for the same: each an alias of the above.
+	aliases := map[string]*string{
+		"sdkappid":   fs.String("tencent-sdkappid", os.Getenv("CHATMOCK_TENCENT_SDKAPPID"), "Tencent SDKAppID: --credential sdkappid=ID (CHATMOCK_TENCENT_SDKAPPID)"),
+		"identifier": fs.String("tencent-identifier", os.Getenv("CHATMOCK_TENCENT_IDENTIFIER"), "Tencent app admin account: --credential identifier=ADMIN (CHATMOCK_TENCENT_IDENTIFIER)"),
+		"usersig":    fs.String("tencent-usersig", os.Getenv("CHATMOCK_TENCENT_USERSIG"), "Tencent UserSig: --credential usersig=SIG (CHATMOCK_TENCENT_USERSIG)"),
+	}
+	nexudusToken := fs.String("nexudus-token", os.Getenv("CHATMOCK_NEXUDUS_TOKEN"), "Nexudus bearer token: --bearer (CHATMOCK_NEXUDUS_TOKEN)")
+	nexudusBasic := fs.String("nexudus-basic", os.Getenv("CHATMOCK_NEXUDUS_BASIC"), "Nexudus user:password: --basic (CHATMOCK_NEXUDUS_BASIC)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -58,7 +67,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if u, err := url.Parse(*target); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &usageError{fmt.Sprintf("--target %q is not an http(s) URL", *target)}
 	} else if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return &usageError{fmt.Sprintf("--target %q: give the scheme, host and path only (no query, fragment or user info)", contracts.RedactURL(*target))}
+		return &usageError{fmt.Sprintf("--target %q: give the scheme, host and path only (no query, fragment or user info)", contracts.RedactURLNames(*target, slices.Collect(maps.Keys(u.Query()))...))} // any value may be a credential
 	}
 	if *timeout <= 0 {
 		return &usageError{"--timeout must be more than 0"}
@@ -71,10 +80,9 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	creds := contracts.Credentials{
-		Query:  map[string]string{"sdkappid": *sdkappid, "identifier": *identifier, "usersig": *usersig},
-		Bearer: *token,
-		Basic:  *basicCreds,
+	creds, err := credentials(set, keys, aliases, cmp.Or(*bearer, *nexudusToken), cmp.Or(*basicCreds, *nexudusBasic))
+	if err != nil {
+		return err
 	}
 	cases, err := contracts.Derive(set, creds)
 	if err != nil {
@@ -102,7 +110,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			u = "(" + err.Error() + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\n", c.ID, c.Method, contracts.RedactURL(u), c.Expected())
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\n", c.ID, c.Method, c.RedactURL(u), c.Expected())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -168,4 +176,38 @@ func runCases(ctx context.Context, set *spec.Set, cases []*contracts.Case, o con
 		return &problemsError{failed}
 	}
 	return nil
+}
+
+// credentials gathers what the runner sends for the documents' security:
+// each --credential NAME=VALUE, NAME being an API key some operation's
+// security scheme names, then the vendor aliases for the names not given.
+func credentials(set *spec.Set, keys []string, aliases map[string]*string, bearer, basic string) (contracts.Credentials, error) {
+	var names []string
+	for _, c := range set.Credentials() {
+		if c.Kind == "apiKey" && !slices.Contains(names, c.Name) {
+			names = append(names, c.Name)
+		}
+	}
+	slices.Sort(names)
+	creds := contracts.Credentials{Query: map[string]string{}, Bearer: bearer, Basic: basic}
+	for _, kv := range keys {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return creds, &usageError{"--credential takes NAME=VALUE"} // not echoed: it may be the secret
+		}
+		if !slices.Contains(names, name) {
+			known := "none"
+			if len(names) > 0 {
+				known = strings.Join(names, ", ")
+			}
+			return creds, &usageError{fmt.Sprintf("--credential %s: no security scheme of the documents names an API key %s (they name: %s)", name, name, known)}
+		}
+		creds.Query[name] = value
+	}
+	for name, v := range aliases {
+		if _, given := creds.Query[name]; !given && *v != "" {
+			creds.Query[name] = *v
+		}
+	}
+	return creds, nil
 }
