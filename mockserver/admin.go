@@ -229,9 +229,7 @@ func (s *Server) deleteScenarios(w http.ResponseWriter, r *http.Request) {
 }
 
 func adminProblem(w http.ResponseWriter, status int, detail string) {
-	writeAdminAs(w, envelope.ProblemMediaType, status, map[string]any{
-		"type": "https://chatmock.dev/problems/admin", "title": http.StatusText(status), "status": status, "detail": detail,
-	})
+	writeAdminAs(w, envelope.ProblemMediaType, status, envelope.Problem("admin", status, detail))
 }
 
 func writeAdmin(w http.ResponseWriter, status int, v any) {

@@ -53,7 +53,7 @@ func (s *Server) hostGuard(next http.Handler) http.Handler {
 		}
 		detail := "the Host " + r.Host + " is not a loopback name or address: the mock listens on loopback " +
 			"and answers only requests for it; to allow this name, start it with --allowed-host " + host
-		problem := map[string]any{"type": "https://chatmock.dev/problems/host", "title": "Forbidden", "status": http.StatusForbidden, "detail": detail}
+		problem := envelope.Problem("host", http.StatusForbidden, detail)
 		if isAdminPath(r.URL.Path) {
 			writeAdminAs(w, envelope.ProblemMediaType, http.StatusForbidden, problem)
 			return

@@ -229,13 +229,8 @@ func (rt *route) offers(status string) []string {
 }
 
 func (rt *route) preferError(ex *exchange, detail, key string, valid []string) *answer {
-	body := map[string]any{
-		"type":   "https://chatmock.dev/problems/prefer",
-		"title":  "Bad Request",
-		"status": http.StatusBadRequest,
-		"detail": detail + " for operation " + rt.op.ID,
-		key:      valid,
-	}
+	body := envelope.Problem("prefer", http.StatusBadRequest, detail+" for operation "+rt.op.ID)
+	body[key] = valid
 	ans, err := encodeJSON(envelope.ProblemMediaType, http.StatusBadRequest, body)
 	if err != nil {
 		return internalError(err)

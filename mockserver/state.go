@@ -262,9 +262,7 @@ func (v storeView) Count(kind string, where func(store.Record) bool) int {
 // problemAnswer is a problem of the mock itself (a full store, a conflict
 // the rules did not foresee), as problem+json.
 func problemAnswer(status int, kind, detail string) *answer {
-	ans, err := encodeJSON(envelope.ProblemMediaType, status, map[string]any{
-		"type": "https://chatmock.dev/problems/" + kind, "title": http.StatusText(status), "status": status, "detail": detail,
-	})
+	ans, err := encodeJSON(envelope.ProblemMediaType, status, envelope.Problem(kind, status, detail))
 	if err != nil {
 		return internalError(err)
 	}

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
@@ -115,8 +116,8 @@ func plainAnswer(resp *envelope.Response) *answer {
 
 // internalError is the mock's own fault, never the request's.
 func internalError(err error) *answer {
-	body := fmt.Sprintf(`{"type":"https://chatmock.dev/problems/internal","title":"Internal Server Error","status":500,"detail":%q}`, err.Error())
-	return &answer{status: http.StatusInternalServerError, mediaType: envelope.ProblemMediaType, headers: map[string]string{}, body: []byte(body)}
+	body, _ := json.Marshal(envelope.Problem("internal", http.StatusInternalServerError, err.Error())) // strings and a number: it cannot fail
+	return &answer{status: http.StatusInternalServerError, mediaType: envelope.ProblemMediaType, headers: map[string]string{}, body: body}
 }
 
 // writeHeaders sets the answer's headers.

@@ -1,10 +1,8 @@
 package envelope
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/chatmock/chatmock/internal/tmpl"
@@ -191,13 +189,8 @@ func problem(failures []Failure, req *Request) *Response {
 		}
 		errs = append(errs, e)
 	}
-	body := map[string]any{
-		"type":   "https://chatmock.dev/problems/" + string(failures[0].Class),
-		"title":  http.StatusText(status),
-		"status": json.Number(strconv.Itoa(status)),
-		"detail": fmt.Sprintf("%s %s: %d problem(s) with the request", req.Method, req.Path, len(failures)),
-		"errors": errs,
-	}
+	body := Problem(string(failures[0].Class), status, fmt.Sprintf("%s %s: %d problem(s) with the request", req.Method, req.Path, len(failures)))
+	body["errors"] = errs
 	return &Response{Status: status, MediaType: ProblemMediaType, Body: body, Case: -1, Failures: failures, Headers: map[string]string{}}
 }
 
