@@ -104,7 +104,7 @@ func want(op *spec.Operation, c *Case, f envelope.Failure) *Want {
 		w.Success = true
 		return w
 	}
-	resp, err := envelope.Render(op.Doc.Errors, []envelope.Failure{f}, req, op)
+	resp, err := envelope.Render(op.Doc.Errors, []envelope.Failure{f}, req, op.Examples)
 	if err != nil {
 		return w
 	}

@@ -240,7 +240,7 @@ func (rt *route) preferError(ex *exchange, detail, key string, valid []string) *
 
 // examples finds the examples an error case names: the operation's first,
 // then the document's.
-func (rt *route) examples() envelope.Examples { return rt.op }
+func (rt *route) examples() envelope.Examples { return rt.op.Examples }
 
 func exampleIn(m *spec.Media, name string) *spec.Example {
 	i := slices.IndexFunc(m.Examples, func(e *spec.Example) bool { return e.Name == name })

@@ -137,14 +137,14 @@ func (s *Server) failureAnswer(r *http.Request, t *table, f envelope.Failure, ow
 	ex := newExchange(owner, r)
 	ex.failures = []envelope.Failure{f}
 	var decl *envelope.Declaration
-	var examples envelope.Examples = noExamples{}
+	var examples envelope.Examples // a path no API owns names no example
 	if owner != nil {
 		decl, examples = owner.decl, owner.examples()
 	} else {
 		probe := envelope.Failure{Class: envelope.RouteNotFound}
 		for _, d := range t.set.Documents {
 			if d.Errors != nil && d.Errors.Claims(&probe, ex.info()) {
-				decl, examples = d.Errors, d
+				decl, examples = d.Errors, d.Examples
 				break
 			}
 		}
@@ -165,8 +165,3 @@ func routeDetail(class envelope.Class, r *http.Request) string {
 	}
 	return "no operation has the path " + r.URL.Path
 }
-
-// noExamples is the example source of a path no API owns.
-type noExamples struct{}
-
-func (noExamples) Example(string) (int, string, any, bool) { return 0, "", nil, false }

@@ -47,11 +47,11 @@ func preferHit(ex *exchange) (scenario.Hit, bool) {
 func (rt *route) scenarioAnswer(ex *exchange, hit scenario.Hit) *answer {
 	resp := &envelope.Response{Case: -1, Headers: map[string]string{}}
 	if hit.Example != "" {
-		status, _, value, ok := rt.examples().Example(hit.Example)
+		status, body, ok := rt.examples().Instance(hit.Example)
 		if !ok {
 			return rt.preferError(ex, "no example is named "+strconv.Quote(hit.Example), "validExamples", rt.op.ExampleNames())
 		}
-		resp.Status, resp.Body = status, value
+		resp.Status, resp.Body = status, body
 	} else {
 		resp.Status, resp.Body = http.StatusOK, hit.Body
 	}

@@ -47,6 +47,7 @@ type Document struct {
 	Raw        map[string]any // the document as JSON values (numbers as json.Number)
 	Operations []*Operation
 	Errors     *envelope.Declaration // x-chatmock-errors; nil: RFC 9457 problem+json
+	Examples   envelope.Examples     // every operation's response examples by name, resolved at load
 
 	compiler *jsonschema.Compiler
 	url      string // the document's resource URL in compiler
@@ -140,6 +141,7 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 		problems = append(problems, Problem{File: src.Name, Pointer: ptr, Message: err.Error()})
 	}
 	problems = append(problems, doc.checkNamedExamples()...)
+	doc.resolveExamples()
 	return doc, problems
 }
 

@@ -2,13 +2,14 @@ package spec
 
 import (
 	"fmt"
-	"github.com/chatmock/chatmock/internal/codec/jsonbody"
 	"mime"
 	"slices"
 	"strings"
 
 	"github.com/chatmock/chatmock/internal/codec/formbody"
+	"github.com/chatmock/chatmock/internal/codec/jsonbody"
 	"github.com/chatmock/chatmock/internal/codec/xmlbody"
+	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/live"
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -29,6 +30,7 @@ type Operation struct {
 	RequestBody  []*Media            // in media type order
 	BodyRequired bool                // requestBody.required
 	Responses    map[string][]*Media // by status code as written ("200", "4XX", "default")
+	Examples     envelope.Examples   // response examples by name, its own then its document's, resolved at load
 }
 
 // RequestMediaTypes lists the media types the operation's body accepts.

@@ -2,10 +2,12 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/schema/schemanode"
 )
 
@@ -194,32 +196,53 @@ func sample(param, schema map[string]any) string {
 	return "x"
 }
 
-// Example finds a response example by name, the operation's first, then
-// the document's, as its status, media type and value (the envelope
-// package's Examples).
-func (o *Operation) Example(name string) (int, string, any, bool) {
-	found := o.FindExample(name)
-	if found == nil {
-		found = o.Doc.FindExample(name)
+// resolveExamples reads every response example given by externalValue
+// once, at load, and builds the tables the envelope renders from
+// (Document.Examples, Operation.Examples): the request path reads no
+// file. An example that cannot be read or decoded stays unresolved and
+// out of the tables, as lint reports it.
+func (d *Document) resolveExamples() {
+	for _, op := range d.Operations {
+		for _, ms := range op.Responses {
+			for _, m := range ms {
+				for _, e := range m.Examples {
+					if e.HasValue || e.External == "" {
+						continue
+					}
+					if v, err := m.Instance(d, e); err == nil {
+						e.Value, e.HasValue = v, true
+					}
+				}
+			}
+		}
 	}
-	return exampleValue(o.Doc, found)
-}
-
-// Example finds a response example by name in any operation of the
-// document.
-func (d *Document) Example(name string) (int, string, any, bool) {
-	return exampleValue(d, d.FindExample(name))
-}
-
-func exampleValue(d *Document, found *ResponseExample) (int, string, any, bool) {
-	if found == nil {
-		return 0, "", nil, false
+	entry := func(found *ResponseExample) (envelope.Example, bool) {
+		if !found.Example.HasValue {
+			return envelope.Example{}, false
+		}
+		return envelope.Example{Status: StatusCode(found.Status), MediaType: found.Media.Type, Value: found.Example.Value}, true
 	}
-	v, err := found.Media.Instance(d, found.Example)
-	if err != nil {
-		return 0, "", nil, false
+	d.Examples = envelope.Examples{}
+	for _, op := range d.Operations {
+		for _, name := range op.ExampleNames() {
+			if _, seen := d.Examples[name]; seen {
+				continue
+			}
+			if e, ok := entry(d.FindExample(name)); ok {
+				d.Examples[name] = e
+			}
+		}
 	}
-	return StatusCode(found.Status), found.Media.Type, v, true
+	for _, op := range d.Operations {
+		op.Examples = maps.Clone(d.Examples)
+		for _, name := range op.ExampleNames() {
+			if e, ok := entry(op.FindExample(name)); ok {
+				op.Examples[name] = e
+			} else {
+				delete(op.Examples, name) // its own, unreadable, hides the document's
+			}
+		}
+	}
 }
 
 // StatusCode turns a documented status ("201", "4XX", "default") into a

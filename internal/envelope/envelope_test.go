@@ -31,19 +31,15 @@ const decl = `{"x-chatmock-errors":{
     {"failure":"route.not-found","pathPrefix":"/v4/","example":"bad-url"}
   ]}}`
 
-type examples map[string]any
-
-func (e examples) Example(name string) (int, string, any, bool) {
-	v, ok := e[name]
-	return 200, "application/json", v, ok
-}
-
 func TestRender(t *testing.T) {
 	d, err := parseDecl(t, decl)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := examples{"too-many": map[string]any{"Code": json.Number("10005")}, "bad-url": map[string]any{"Code": json.Number("60009")}}
+	ex := Examples{
+		"too-many": {Status: 200, MediaType: "application/json", Value: map[string]any{"Code": json.Number("10005")}},
+		"bad-url":  {Status: 200, MediaType: "application/json", Value: map[string]any{"Code": json.Number("60009")}},
+	}
 	req := &Request{Method: "POST", Path: "/x"}
 	schema := func(ptr, kw string) Failure { return Failure{Class: Schema, Pointer: ptr, Keyword: kw} }
 	tests := []struct {
@@ -78,7 +74,7 @@ func TestRender(t *testing.T) {
 		})
 	}
 	// The example itself is never changed by a set.
-	if b, _ := json.Marshal(ex["too-many"]); string(b) != `{"Code":10005}` {
+	if b, _ := json.Marshal(ex["too-many"].Value); string(b) != `{"Code":10005}` {
 		t.Errorf("example changed: %s", b)
 	}
 	if !d.Ignores(&Failure{Class: MediaUnsupported}, req) || d.Ignores(&Failure{Class: Security}, req) {

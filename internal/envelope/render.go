@@ -8,10 +8,27 @@ import (
 	"github.com/chatmock/chatmock/internal/tmpl"
 )
 
-// Examples finds a documented example by name: the operation's own
-// responses first, then the document's.
-type Examples interface {
-	Example(name string) (status int, mediaType string, value any, ok bool)
+// Example is a documented response example, resolved once when its
+// document is loaded (an externalValue read then, never per request).
+type Example struct {
+	Status    int
+	MediaType string
+	Value     any // shared: Render copies it before changing it
+}
+
+// Examples are the response examples an error case may name, by name: for
+// an operation, its own, then the rest of its document's. A value handed
+// to Render, not a callback into the loader.
+type Examples map[string]Example
+
+// Instance is the example named name as an answer's start: its status and
+// a copy of its value, free to change.
+func (x Examples) Instance(name string) (status int, body any, ok bool) {
+	e, ok := x[name]
+	if !ok {
+		return 0, nil, false
+	}
+	return e.Status, tmpl.DeepCopy(e.Value), true
 }
 
 // Response is the answer to send.
@@ -72,14 +89,13 @@ func Render(d *Declaration, failures []Failure, req *Request, ex Examples) (*Res
 	answer := d.envelope
 	switch {
 	case c != nil && c.Example != "":
-		status, mt, value, ok := ex.Example(c.Example)
+		// The example's media type is not kept: the answer is negotiated
+		// among the status's media types like any other.
+		status, body, ok := ex.Instance(c.Example)
 		if !ok {
 			return nil, fmt.Errorf("case %d names the example %q, which is not documented", best, c.Example)
 		}
-		// The example's media type is not kept: the answer is negotiated
-		// among the status's media types like any other.
-		_ = mt
-		resp.Status, resp.Body = status, tmpl.DeepCopy(value)
+		resp.Status, resp.Body = status, body
 		answer = nil
 	case c != nil && c.Answer != nil:
 		answer = c.Answer

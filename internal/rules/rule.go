@@ -106,11 +106,11 @@ func (e *Effect) Render(env *Env, ex envelope.Examples) (*envelope.Response, err
 		}
 		resp.Status, resp.MediaType, resp.Body = e.answer.status, e.answer.contentType, body
 	} else {
-		status, _, value, ok := ex.Example(e.Example)
+		status, body, ok := ex.Instance(e.Example)
 		if !ok {
 			return nil, fmt.Errorf("the example %q is not documented", e.Example)
 		}
-		resp.Status, resp.Body = status, tmpl.DeepCopy(value)
+		resp.Status, resp.Body = status, body
 	}
 	if e.Status != 0 {
 		resp.Status = e.Status
