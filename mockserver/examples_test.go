@@ -1,14 +1,11 @@
 package mockserver
 
 import (
-	"context"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/chatmock/chatmock/spec"
 )
 
 // A response example given by externalValue is read once, when the
@@ -53,18 +50,7 @@ paths:
 			t.Fatal(err)
 		}
 	}
-	srcs, err := spec.FromPaths([]string{filepath.Join(dir, "rooms.yaml")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := spec.Load(context.Background(), srcs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(set, WithSeed(1))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := loadDocument(t, filepath.Join(dir, "rooms.yaml"))
 	for _, name := range []string{"made.json", "gone.json"} {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)

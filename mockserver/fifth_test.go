@@ -1,32 +1,18 @@
 package mockserver
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/chatmock/chatmock/spec"
 )
 
 // A fifth API is a document, not Go code: its envelope, its cases and its
 // live answer are all declared in testdata/fifth.yaml. It also exercises
 // path and header parameters.
 func TestFifthAPIFromItsDocumentAlone(t *testing.T) {
-	srcs, err := spec.FromPaths([]string{"testdata/fifth.yaml"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := spec.Load(context.Background(), srcs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(set, WithSeed(1))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := loadDocument(t, "testdata/fifth.yaml")
 	tests := []struct {
 		name, path, auth, region, body string
 		want                           string

@@ -199,7 +199,13 @@ func TestBodyTooLarge(t *testing.T) {
 
 func loadPlain(t *testing.T, opts ...Option) *Server {
 	t.Helper()
-	srcs, err := spec.FromPaths([]string{"testdata/plain.yaml"})
+	return loadDocument(t, "testdata/plain.yaml", opts...)
+}
+
+// loadDocument serves the document at path alone, seeded.
+func loadDocument(t *testing.T, path string, opts ...Option) *Server {
+	t.Helper()
+	srcs, err := spec.FromPaths([]string{path})
 	if err != nil {
 		t.Fatal(err)
 	}
