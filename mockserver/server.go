@@ -70,6 +70,9 @@ type options struct {
 	adminOpen    bool
 	allowedHosts []string
 	checkHost    bool // set by WithAdminAccess(true, ...): the server listens on loopback
+
+	// Read by Load, not New.
+	documents, ruleFiles, scenarioFiles []string
 }
 
 // Option configures a Server.

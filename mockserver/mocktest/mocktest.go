@@ -10,8 +10,10 @@
 //
 // By default it serves what chatmock serve serves: the four bundled
 // documents and the bundled business rules (a second Tencent create with
-// the same GroupId is answered 10025). Options are mockserver's, applied
-// after the defaults. It owns nothing of the mock: every call it makes is
+// the same GroupId is answered 10025). Options are mockserver's, as
+// mockserver.Load reads them: WithDocuments serves your own documents,
+// WithRuleFiles and WithScenarioFiles add rules and scenarios, WithSeed
+// makes generated values repeatable. It owns nothing of the mock: every call it makes is
 // one the admin API documents (openapi/admin/chatmock-admin.yaml).
 package mocktest
 
@@ -26,9 +28,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/mockserver"
-	"github.com/chatmock/chatmock/spec"
 )
 
 // Server is a running mock. URL (from the embedded httptest.Server) is its
@@ -53,15 +53,7 @@ func NewServer(tb testing.TB, opts ...mockserver.Option) *Server {
 
 // Start starts a mock as NewServer does, outside a test; Close stops it.
 func Start(opts ...mockserver.Option) (*Server, error) {
-	set, err := spec.Load(context.Background(), spec.Bundled())
-	if err != nil {
-		return nil, err
-	}
-	rs, err := rules.Load(rules.Bundled())
-	if err != nil {
-		return nil, err
-	}
-	mock, err := mockserver.New(set, append([]mockserver.Option{mockserver.WithRules(rs)}, opts...)...)
+	mock, err := mockserver.Load(context.Background(), opts...)
 	if err != nil {
 		return nil, err
 	}

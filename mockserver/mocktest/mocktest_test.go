@@ -115,3 +115,36 @@ func TestOutsideTheModule(t *testing.T) {
 		t.Fatalf("go test in a module outside: %v\n%s", err, out)
 	}
 }
+
+// A user's own document (LINE's Messaging API from the corpus, which this
+// project did not write), and scenario files armed from the start.
+func TestNewServerWithFiles(t *testing.T) {
+	corpus := filepath.Join("..", "..", "..", "shared", "corpus", "line-messaging-api", "messaging-api.yml")
+	if _, err := os.Stat(corpus); err != nil {
+		t.Fatalf("the corpus document: %v (../shared/ sits beside the repository)", err)
+	}
+	line := mocktest.NewServer(t, mockserver.WithDocuments(corpus))
+	req, _ := http.NewRequest(http.MethodGet, line.URL+"/v2/bot/info", nil)
+	req.Header.Set("Authorization", "Bearer token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"chatMode":"chat"`) {
+		t.Errorf("GET /v2/bot/info: %d %s", resp.StatusCode, b)
+	}
+	if n, err := line.Calls("getBotInfo"); n != 1 || err != nil {
+		t.Errorf("calls of getBotInfo: %d %v", n, err)
+	}
+
+	tencent := mocktest.NewServer(t, mockserver.WithScenarioFiles(filepath.Join("..", "..", "fixtures", "scenarios", "tencent-duplicate-ids.yaml")))
+	if got, want := post(t, tencent.URL+createGroup, group), `{"ActionStatus":"FAIL","ErrorCode":10021,"ErrorInfo":"group id has be used!"}`; got != want {
+		t.Errorf("the armed scenario: %s, want %s", got, want)
+	}
+	if _, err := mocktest.Start(mockserver.WithRuleFiles(filepath.Join("..", "..", "internal", "rules", "testdata", "typo-key.yaml"))); err == nil ||
+		!strings.Contains(err.Error(), `unknown key "equls"`) {
+		t.Errorf("a bad rule file: %v", err)
+	}
+}
