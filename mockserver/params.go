@@ -1,0 +1,162 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+
+	"github.com/chatmock/chatmock/internal/codec/jsonbody"
+	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/spec"
+	"github.com/gorilla/mux"
+)
+
+// checkParameters validates path, query and header parameters against
+// their compiled schemas, converting the text by the schema's types.
+func (rt *route) checkParameters(ex *exchange) {
+	if ex.queryErr != nil {
+		name, raw := badQueryPair(ex.r.URL.RawQuery)
+		ex.fail(envelope.Failure{Class: envelope.Parameter, In: "query", Name: name, Keyword: "encoding", Value: raw, HasValue: true,
+			Detail: "the query parameter " + name + " is not valid percent-encoding (" + ex.queryErr.Error() + ")"})
+	}
+	var vars map[string]string
+	query := ex.query
+	for _, p := range rt.op.Parameters {
+		var texts []string
+		switch p.In {
+		case "query":
+			texts = query[p.Name]
+		case "header":
+			texts = ex.r.Header.Values(p.Name)
+		case "path":
+			if vars == nil {
+				vars = mux.Vars(ex.r)
+			}
+			if v, ok := vars[p.Name]; ok {
+				texts = []string{v}
+			}
+		case "cookie":
+			if c, err := ex.r.Cookie(p.Name); err == nil {
+				texts = []string{c.Value}
+			}
+		}
+		f := envelope.Failure{Class: envelope.Parameter, In: p.In, Name: p.Name}
+		if len(texts) == 0 {
+			if p.Required {
+				f.Keyword, f.Detail = "required", "the "+p.In+" parameter "+p.Name+" is required"
+				ex.fail(f)
+			}
+			continue
+		}
+		if p.Schema == nil {
+			continue
+		}
+		v := paramValue(p, texts)
+		if err := p.Schema.Validate(v); err != nil {
+			for _, viol := range spec.Violations(err) {
+				f := f
+				f.Keyword, f.Detail, f.Value, f.HasValue = viol.Keyword, viol.Message, v, true
+				f.Limit, f.Want = limits(viol.Kind)
+				ex.fail(f)
+			}
+		}
+	}
+}
+
+// badQueryPair finds the first query parameter whose name or value is not
+// valid percent-encoding: its name (as sent when the name is the bad part)
+// and its value as sent.
+func badQueryPair(raw string) (name, value string) {
+	for pair := range strings.SplitSeq(raw, "&") {
+		key, value, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(key)
+		if err != nil || strings.Contains(key, ";") {
+			return key, value
+		}
+		if _, err := url.QueryUnescape(value); err != nil {
+			return name, value
+		}
+	}
+	return "", ""
+}
+
+// paramValue converts parameter text to the JSON value its schema expects;
+// text that does not convert stays a string, for validation to report.
+func paramValue(p *spec.Parameter, texts []string) any {
+	if p.Array {
+		var parts []string
+		for _, t := range texts {
+			parts = append(parts, strings.Split(t, ",")...)
+		}
+		out := make([]any, len(parts))
+		for i, t := range parts {
+			out[i] = textValue(t, p.Types)
+		}
+		return out
+	}
+	return textValue(texts[0], p.Types)
+}
+
+// isInteger tells whether t is -?[0-9]+.
+func isInteger(t string) bool {
+	t = strings.TrimPrefix(t, "-")
+	return t != "" && digits(t) == len(t)
+}
+
+// isNumber tells whether t is -?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?.
+func isNumber(t string) bool {
+	t = strings.TrimPrefix(t, "-")
+	n := digits(t)
+	if n == 0 {
+		return false
+	}
+	t = t[n:]
+	if rest, ok := strings.CutPrefix(t, "."); ok {
+		if n = digits(rest); n == 0 {
+			return false
+		}
+		t = rest[n:]
+	}
+	if len(t) > 0 && (t[0] == 'e' || t[0] == 'E') {
+		t = t[1:]
+		if len(t) > 0 && (t[0] == '+' || t[0] == '-') {
+			t = t[1:]
+		}
+		if n = digits(t); n == 0 {
+			return false
+		}
+		t = t[n:]
+	}
+	return t == ""
+}
+
+// digits counts the ASCII digits t starts with.
+func digits(t string) int {
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+func textValue(t string, types []string) any {
+	for _, typ := range types {
+		switch typ {
+		case "integer":
+			if isInteger(t) && jsonbody.NumberInRange(t) {
+				return json.Number(t)
+			}
+		case "number":
+			if isNumber(t) && jsonbody.NumberInRange(t) {
+				return json.Number(t)
+			}
+		case "boolean":
+			if t == "true" || t == "false" {
+				return t == "true"
+			}
+		case "string":
+			return t
+		}
+	}
+	return t
+}
