@@ -55,9 +55,7 @@ func (rt *route) scenarioAnswer(ex *exchange, hit scenario.Hit) *answer {
 	} else {
 		resp.Status, resp.Body = http.StatusOK, hit.Body
 	}
-	if hit.Status != 0 {
-		resp.Status = hit.Status
-	}
+	_ = resp.Apply(hit.Status, nil, nil) // a status only: nothing to render, nothing to fail
 	return rt.fromEnvelope(ex, resp)
 }
 

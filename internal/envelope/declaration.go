@@ -85,7 +85,7 @@ type Case struct {
 	Example    string
 	Answer     *Answer
 	Status     int
-	Set        map[string]*tmpl.Template // dotted paths into the body
+	Set        []SetAt // values set at dotted paths of the body
 }
 
 type rawDecl struct {
@@ -189,7 +189,7 @@ func compileAnswer(ra *rawAnswer, ptr string) (*Answer, error) {
 
 func compileCase(rc rawCase, ptr string) (*Case, error) {
 	c := &Case{In: rc.In, Name: rc.Name, Pointer: rc.Pointer, PathPrefix: rc.PathPrefix,
-		Ignore: rc.Ignore, Example: rc.Example, Status: rc.Status, Set: map[string]*tmpl.Template{}}
+		Ignore: rc.Ignore, Example: rc.Example, Status: rc.Status}
 	fails, err := stringList(rc.Failure)
 	if err != nil || len(fails) == 0 {
 		return nil, &DeclError{ptr + "/failure", "want a failure class or a list of them"}
@@ -217,10 +217,9 @@ func compileCase(rc rawCase, ptr string) (*Case, error) {
 			return nil, err
 		}
 	}
-	for k, v := range rc.Set {
-		if c.Set[k], err = tmpl.Compile(v); err != nil {
-			return nil, &DeclError{ptr + "/set/" + k, err.Error()}
-		}
+	var bad string
+	if c.Set, bad, err = CompileSet(rc.Set); err != nil {
+		return nil, &DeclError{ptr + "/set/" + bad, err.Error()}
 	}
 	return c, nil
 }

@@ -113,15 +113,8 @@ func Render(d *Declaration, failures []Failure, req *Request, ex Examples) (*Res
 		}
 	}
 	if c != nil {
-		if c.Status != 0 {
-			resp.Status = c.Status
-		}
-		for path, t := range c.Set {
-			body, err := tmpl.SetPath(resp.Body, path, func(any, []tmpl.Element) (any, error) { return t.Render(scope) })
-			if err != nil {
-				return nil, err
-			}
-			resp.Body = body
+		if err := resp.Apply(c.Status, c.Set, scope); err != nil {
+			return nil, err
 		}
 	}
 	return resp, nil

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
 )
@@ -97,17 +98,10 @@ func compileEffect(m map[string]any, ptr string) (*Effect, error) {
 		return nil, fail(ptr, "an effect names an example or gives an answer, one of the two")
 	}
 	set, _ := m["set"].(map[string]any)
-	paths := make([]string, 0, len(set))
-	for p := range set {
-		paths = append(paths, p)
-	}
-	slices.Sort(paths)
-	for _, p := range paths {
-		t, err := tmpl.Compile(set[p])
-		if err != nil {
-			return nil, fail(ptr+"/set"+spec.Pointer(p), "%v", err)
-		}
-		e.set = append(e.set, setter{path: p, t: t})
+	var bad string
+	var err error
+	if e.set, bad, err = envelope.CompileSet(set); err != nil {
+		return nil, fail(ptr+"/set"+spec.Pointer(bad), "%v", err)
 	}
 	return e, nil
 }

@@ -29,18 +29,13 @@ type Rule struct {
 type Effect struct {
 	Example string
 	Status  int
-	set     []setter
+	set     []envelope.SetAt
 	answer  *inlineAnswer
 }
 
 // Static tells whether the effect's answer is the same for every request:
 // a documented example, as documented.
 func (e *Effect) Static() bool { return e.answer == nil && len(e.set) == 0 }
-
-type setter struct {
-	path string
-	t    *tmpl.Template
-}
 
 type inlineAnswer struct {
 	status      int
@@ -112,15 +107,8 @@ func (e *Effect) Render(env *Env, ex envelope.Examples) (*envelope.Response, err
 		}
 		resp.Status, resp.Body = status, body
 	}
-	if e.Status != 0 {
-		resp.Status = e.Status
-	}
-	for _, s := range e.set {
-		body, err := tmpl.SetPath(resp.Body, s.path, func(any, []tmpl.Element) (any, error) { return s.t.Render(env) })
-		if err != nil {
-			return nil, err
-		}
-		resp.Body = body
+	if err := resp.Apply(e.Status, e.set, env); err != nil {
+		return nil, err
 	}
 	return resp, nil
 }
