@@ -28,30 +28,29 @@ func (rt *route) stateful(ex *exchange, dynamic bool) *answer {
 		}
 		return r.encode()
 	}
-	var ans *answer
-	var refusal *rules.Effect
-	var env *rules.Env
-	err := rt.s.store.Update(func(tx *store.Tx) error {
-		view := storeView{tx: tx, api: rt.op.Doc.API}
-		env = &rules.Env{Request: ex, Store: view, Edition: rt.edition}
-		for _, r := range rt.rules {
-			if r.Holds(env) {
-				ex.rule, refusal = r.Name, r.Then
-				return nil
-			}
-		}
-		ans = rt.withStore(ex, tx, env, dynamic)
-		return nil
-	})
-	if err != nil {
-		return internalError(err)
-	}
+	env, refusal, ans := rt.underStore(ex, dynamic)
 	if refusal != nil {
 		// A rule's answer reads the request and the edition, never the
 		// store: it is rendered after the store's lock is let go.
 		return rt.effect(ex, env, refusal)
 	}
 	return ans
+}
+
+// underStore checks the rules and, when none refuses, does the store step
+// and renders the answer, in one store transaction: called directly, not
+// through a callback, so the rules read the store's View one frame below.
+func (rt *route) underStore(ex *exchange, dynamic bool) (*rules.Env, *rules.Effect, *answer) {
+	tx := rt.s.store.Begin()
+	defer tx.End()
+	env := &rules.Env{Request: ex, Store: tx.API(rt.op.Doc.API), Edition: rt.edition}
+	for _, r := range rt.rules {
+		if r.Holds(env) {
+			ex.rule = r.Name
+			return env, r.Then, nil
+		}
+	}
+	return env, nil, rt.withStore(ex, tx, env, dynamic)
 }
 
 // effect answers with a rule's (or the full store's) effect. A static one
@@ -245,18 +244,6 @@ func text(t *tmpl.Template, s tmpl.Scope) string {
 		return ""
 	}
 	return v
-}
-
-// storeView is the store as one API's rules see it.
-type storeView struct {
-	tx  *store.Tx
-	api string
-}
-
-func (v storeView) Get(kind, key string) (store.Record, bool) { return v.tx.Get(v.api, kind, key) }
-
-func (v storeView) Count(kind string, where func(store.Record) bool) int {
-	return v.tx.Count(v.api, kind, where)
 }
 
 // problemAnswer is a problem of the mock itself (a full store, a conflict

@@ -1,30 +1,62 @@
 package store
 
-// Tx gives an Update function the Store's operations while the Store's write
-// lock is held, so a rule can be checked and acted on atomically. A Tx is
-// valid only until its Update function returns.
+// Tx gives the Store's operations while the Store's write lock is held, so
+// a rule can be checked and acted on atomically. A Tx is valid from Begin
+// (or the start of an Update function) until its End (or the function's
+// return).
 type Tx struct {
 	s       *Store
 	changed bool
 	done    bool
 }
 
-// Update runs fn holding the Store's write lock. fn must use tx, never the
-// Store itself (that would deadlock).
+// Begin takes the Store's write lock and returns the transaction that holds
+// it; End lets it go. Between them, use only tx, never the Store itself
+// (that would deadlock). Callers defer tx.End().
 //
-// Update is not a rollback transaction: changes fn made before returning an
-// error (or panicking) are kept. Update returns fn's error.
-func (s *Store) Update(fn func(tx *Tx) error) error {
+// A Tx is not a rollback transaction: what was changed before End is kept.
+func (s *Store) Begin() *Tx {
 	s.mu.Lock()
-	tx := &Tx{s: s}
-	defer func() {
-		tx.done = true
-		if tx.changed {
-			s.notify()
-		}
-		s.mu.Unlock()
-	}()
+	return &Tx{s: s}
+}
+
+// End ends the transaction, lets the write lock go and, if anything
+// changed, notifies the persister. Ending it twice is a no-op.
+func (tx *Tx) End() {
+	if tx.done {
+		return
+	}
+	tx.done = true
+	if tx.changed {
+		tx.s.notify()
+	}
+	tx.s.mu.Unlock()
+}
+
+// Update runs fn within one transaction (Begin, then End even if fn
+// panics) and returns fn's error.
+func (s *Store) Update(fn func(tx *Tx) error) error {
+	tx := s.Begin()
+	defer tx.End()
 	return fn(tx)
+}
+
+// View is one API's part of a transaction, as its business rules read it:
+// records by kind and key, and counts.
+type View struct {
+	tx  *Tx
+	api string
+}
+
+// API is the view of api's records within the transaction.
+func (tx *Tx) API(api string) View { return View{tx: tx, api: api} }
+
+// Get is Tx.Get for the view's API.
+func (v View) Get(kind, key string) (Record, bool) { return v.tx.Get(v.api, kind, key) }
+
+// Count is Tx.Count for the view's API.
+func (v View) Count(kind string, where func(Record) bool) int {
+	return v.tx.Count(v.api, kind, where)
 }
 
 // Create is Store.Create within the transaction.
