@@ -1,70 +1,48 @@
 package store
 
 import (
-	"errors"
-	"fmt"
-	"sync"
+	"encoding/json"
 	"testing"
 )
 
-func TestUpdateIsAtomic(t *testing.T) {
-	s := New(Limits{})
-	var wg sync.WaitGroup
-	for i := range 100 {
-		wg.Go(func() {
-			err := s.Update(func(tx *Tx) error {
-				if tx.Count("im", "group", nil) >= 10 {
-					return nil
-				}
-				return tx.Create("im", "group", Record{Key: fmt.Sprint(i)})
-			})
-			if err != nil {
-				t.Errorf("Update: %v", err)
-			}
-		})
+// A transaction holds the lock from Begin to End, its View reads one
+// API's records, End notifies a change once and may be called again.
+func TestBeginEndAndView(t *testing.T) {
+	s := New(Limits{Records: 10, Bytes: 1 << 20})
+	tx := s.Begin()
+	if err := tx.Create("im", "group", Record{Key: "g1", Data: json.RawMessage(`{}`)}); err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
-	if got := s.Count("im", "group", nil); got != 10 {
-		t.Errorf("%d groups, want 10", got)
+	if err := tx.Create("other", "group", Record{Key: "g2", Data: json.RawMessage(`{}`)}); err != nil {
+		t.Fatal(err)
 	}
-}
-
-func TestUpdateKeepsChangesBeforeError(t *testing.T) {
-	s := New(Limits{})
-	errRule := errors.New("rule 10021")
-	err := s.Update(func(tx *Tx) error {
-		if err := tx.Create("im", "group", Record{Key: "g"}); err != nil {
-			return err
-		}
-		if _, ok := tx.Get("im", "group", "g"); !ok {
-			t.Error("tx.Get misses its own create")
-		}
-		if n := len(tx.List("im", "group")); n != 1 {
-			t.Errorf("tx.List has %d records", n)
-		}
-		return errRule
-	})
-	if !errors.Is(err, errRule) {
-		t.Fatalf("Update = %v, want the fn's error", err)
+	v := tx.API("im")
+	if _, ok := v.Get("group", "g1"); !ok {
+		t.Error("the view does not see its API's record")
 	}
-	if _, ok := s.Get("im", "group", "g"); !ok {
-		t.Error("create made before the error was not kept")
+	if _, ok := v.Get("group", "g2"); ok {
+		t.Error("the view sees another API's record")
 	}
+	if n := v.Count("group", func(Record) bool { return true }); n != 1 {
+		t.Errorf("count %d", n)
+	}
+	tx.End()
+	tx.End()
 	select {
 	case <-s.Changes():
 	default:
-		t.Error("Update that created did not signal a change")
+		t.Error("End did not notify the change")
 	}
-}
-
-func TestTxUsedAfterUpdatePanics(t *testing.T) {
-	s := New(Limits{})
-	var kept *Tx
-	_ = s.Update(func(tx *Tx) error { kept = tx; return nil })
-	defer func() {
-		if recover() == nil {
-			t.Error("using a Tx after Update returned did not panic")
-		}
+	if _, ok := s.Get("im", "group", "g1"); !ok { // the lock was let go
+		t.Error("the record is not in the store")
+	}
+	func() {
+		defer func() { _ = recover() }()
+		tx := s.Begin()
+		defer tx.End()
+		panic("a rule failed")
 	}()
-	kept.Count("im", "group", nil)
+	if s.Count("im", "group", func(Record) bool { return true }) != 1 { // would deadlock if the lock were held
+		t.Error("count after a panic")
+	}
 }
