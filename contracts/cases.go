@@ -41,7 +41,7 @@ type Case struct {
 
 // RedactURL is u with the values of the case's API keys, and of the usual
 // secret parameters, replaced by "[redacted]".
-func (c *Case) RedactURL(u string) string { return redactURL(u, c.secretNames()) }
+func (c *Case) RedactURL(u string) string { return RedactURL(u, c.secretNames()...) }
 
 // secretNames are the parameter and header names of the case's API keys.
 func (c *Case) secretNames() []string {

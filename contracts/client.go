@@ -96,7 +96,7 @@ func send(ctx context.Context, o RunOptions, c *Case, res *Result) (*http.Respon
 		req.Header.Set(k, v)
 	}
 	secrets := c.secretNames()
-	res.Request = &Sent{Method: c.Method, URL: redactURL(u, secrets), Header: redactHeader(req.Header, secrets), Body: string(c.Body), secrets: secrets}
+	res.Request = &Sent{Method: c.Method, URL: RedactURL(u, secrets...), Header: RedactHeader(req.Header, secrets...), Body: string(c.Body), secrets: secrets}
 	resp, err := o.Client.Do(req)
 	if err != nil {
 		res.Problems = append(res.Problems, "no answer: "+wireError(ctx, err, o.Timeout))

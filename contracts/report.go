@@ -471,7 +471,7 @@ func reportRedactSent(s *Sent) *Sent {
 	if s == nil {
 		return nil
 	}
-	return &Sent{Method: s.Method, URL: redactURL(s.URL, s.secrets), Header: redactHeader(s.Header, s.secrets), Body: s.Body, secrets: s.secrets}
+	return &Sent{Method: s.Method, URL: RedactURL(s.URL, s.secrets...), Header: RedactHeader(s.Header, s.secrets...), Body: s.Body, secrets: s.secrets}
 }
 
 // reportRedactGot returns a redacted copy of g (nil for nil).
@@ -479,16 +479,13 @@ func reportRedactGot(g *Got) *Got {
 	if g == nil {
 		return nil
 	}
-	return &Got{Status: g.Status, Header: redactHeader(g.Header, g.secrets), Body: g.Body, secrets: g.secrets}
+	return &Got{Status: g.Status, Header: RedactHeader(g.Header, g.secrets...), Body: g.Body, secrets: g.secrets}
 }
 
 // RedactHeader replaces the values of headers that carry credentials, and
-// the secret query parameters of URL-valued headers.
-func RedactHeader(h map[string][]string) map[string][]string { return redactHeader(h, nil) }
-
-// redactHeader is RedactHeader with the names of a case's credentials
-// (its API keys' headers and query parameters) redacted too.
-func redactHeader(h map[string][]string, secrets []string) map[string][]string {
+// the secret query parameters of URL-valued headers; secrets names more
+// (a case's API keys, as headers or query parameters).
+func RedactHeader(h map[string][]string, secrets ...string) map[string][]string {
 	if h == nil {
 		return nil
 	}
@@ -499,7 +496,7 @@ func redactHeader(h map[string][]string, secrets []string) map[string][]string {
 		if slices.ContainsFunc(reportURLHeaders, func(s string) bool { return strings.EqualFold(s, k) }) {
 			out[k] = make([]string, len(vs))
 			for i, v := range vs {
-				out[k][i] = redactURL(v, secrets)
+				out[k][i] = RedactURL(v, secrets...)
 			}
 			continue
 		}
@@ -519,15 +516,8 @@ func redactHeader(h map[string][]string, secrets []string) map[string][]string {
 // RedactURL replaces the values of secret query parameters, and any
 // password in the user info (as net/url's Redacted does), leaving the rest of the URL as it was written
 // (order and encoding of the other parameters included).
-func RedactURL(raw string) string { return redactURL(raw, nil) }
-
-// RedactURLNames is RedactURL with the values of the named query
-// parameters redacted too.
-func RedactURLNames(raw string, names ...string) string { return redactURL(raw, names) }
-
-// redactURL is RedactURL with the names of a case's credentials redacted
-// too.
-func redactURL(raw string, secrets []string) string {
+// The named secrets are redacted too.
+func RedactURL(raw string, secrets ...string) string {
 	base, rest, hasQuery := strings.Cut(raw, "?")
 	if u, err := url.Parse(base); err == nil && u.User != nil {
 		if _, ok := u.User.Password(); ok {

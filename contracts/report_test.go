@@ -328,8 +328,8 @@ func TestCaseRedactsItsOwnKeys(t *testing.T) {
 	if got, want := c.RedactURL("http://h/x?session_key=S1&usersig=plain&token=S2"), "http://h/x?session_key=[redacted]&usersig=plain&token=[redacted]"; got != want {
 		t.Errorf("RedactURL: %s, want %s", got, want)
 	}
-	h := redactHeader(map[string][]string{"X-Chat-Key": {"S3"}, "Location": {"/y?session_key=S4"}, "Accept": {"a"}}, c.secretNames())
+	h := RedactHeader(map[string][]string{"X-Chat-Key": {"S3"}, "Location": {"/y?session_key=S4"}, "Accept": {"a"}}, c.secretNames()...)
 	if h["X-Chat-Key"][0] != "[redacted]" || h["Location"][0] != "/y?session_key=[redacted]" || h["Accept"][0] != "a" {
-		t.Errorf("redactHeader: %v", h)
+		t.Errorf("RedactHeader: %v", h)
 	}
 }

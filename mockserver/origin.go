@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -10,10 +9,11 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/spec"
 )
 
-// adminPrefix is where the admin API and the dashboard live.
-const adminPrefix = "/__admin/"
+// adminRoot is where the admin API and the dashboard live.
+const adminRoot = "/__admin"
 
 // AdminHeader is the header the dashboard sends with every admin write, so
 // a write that is not JSON (POST /__admin/reset has no body) still cannot
@@ -53,15 +53,11 @@ func (s *Server) hostGuard(next http.Handler) http.Handler {
 		}
 		detail := "the Host " + r.Host + " is not a loopback name or address: the mock listens on loopback " +
 			"and answers only requests for it; to allow this name, start it with --allowed-host " + host
-		problem := envelope.Problem("host", http.StatusForbidden, detail)
 		if isAdminPath(r.URL.Path) {
-			writeAdminAs(w, envelope.ProblemMediaType, http.StatusForbidden, problem)
+			writeAdminAs(w, envelope.ProblemMediaType, http.StatusForbidden, envelope.Problem("host", http.StatusForbidden, detail))
 			return
 		}
-		ans, err := encodeJSON(envelope.ProblemMediaType, http.StatusForbidden, problem)
-		if err != nil {
-			ans = internalError(err)
-		}
+		ans := problemAnswer(http.StatusForbidden, "host", detail)
 		ex := newExchange(s.tbl.Load().owner(r), r)
 		ex.failures = []envelope.Failure{{Class: envelope.Security, In: "header", Name: "Host", Detail: detail}}
 		s.finish(w, ex, ans, time.Now())
@@ -69,7 +65,7 @@ func (s *Server) hostGuard(next http.Handler) http.Handler {
 }
 
 func isAdminPath(path string) bool {
-	return path == "/__admin" || strings.HasPrefix(path, adminPrefix)
+	return path == adminRoot || strings.HasPrefix(path, adminRoot+"/")
 }
 
 // sameOrigin keeps the admin API to pages of the server's own origin: a
@@ -87,7 +83,7 @@ func sameOrigin(next http.Handler) http.Handler {
 			adminProblem(w, http.StatusForbidden, "the admin API answers only its own origin, not a "+site+" request")
 			return
 		}
-		if r.Method == http.MethodPost && r.Header.Get(AdminHeader) == "" && !jsonContent(r.Header.Get("Content-Type")) {
+		if r.Method == http.MethodPost && r.Header.Get(AdminHeader) == "" && spec.KindOf(r.Header.Get("Content-Type")) != spec.KindJSON {
 			adminProblem(w, http.StatusUnsupportedMediaType, "admin writes take Content-Type: application/json (or the header "+AdminHeader+": 1)")
 			return
 		}
@@ -107,11 +103,6 @@ func navigation(r *http.Request) bool {
 func ownOrigin(origin string, r *http.Request) bool {
 	u, err := url.Parse(origin)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Path == "" && strings.EqualFold(u.Host, r.Host)
-}
-
-func jsonContent(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
 // hostName is the name of a Host header, without its port or brackets.

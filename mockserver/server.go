@@ -220,7 +220,7 @@ func (s *Server) build(set *spec.Set, rs *rules.Set) (*table, error) {
 	t := &table{set: set, rules: rs, exact: map[routeKey]*route{}}
 	r := mux.NewRouter()
 	r.UseEncodedPath()
-	s.adminRoutes(r.PathPrefix("/__admin").Subrouter())
+	s.adminRoutes(r.PathPrefix(adminRoot).Subrouter())
 	for _, op := range set.Operations() {
 		rt, err := newRoute(s, t, op)
 		if err != nil {

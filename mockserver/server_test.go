@@ -410,7 +410,7 @@ func keys(v any) []string {
 }
 
 func asAdminClient(req *http.Request) {
-	if req.Method == http.MethodPost && strings.HasPrefix(req.URL.Path, adminPrefix) && req.Header.Get("Content-Type") == "" {
+	if req.Method == http.MethodPost && isAdminPath(req.URL.Path) && req.Header.Get("Content-Type") == "" {
 		req.Header.Set(AdminHeader, "1")
 	}
 }

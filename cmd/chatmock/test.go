@@ -67,7 +67,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if u, err := url.Parse(*target); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &usageError{fmt.Sprintf("--target %q is not an http(s) URL", *target)}
 	} else if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return &usageError{fmt.Sprintf("--target %q: give the scheme, host and path only (no query, fragment or user info)", contracts.RedactURLNames(*target, slices.Collect(maps.Keys(u.Query()))...))} // any value may be a credential
+		return &usageError{fmt.Sprintf("--target %q: give the scheme, host and path only (no query, fragment or user info)", contracts.RedactURL(*target, slices.Collect(maps.Keys(u.Query()))...))} // any value may be a credential
 	}
 	if *timeout <= 0 {
 		return &usageError{"--timeout must be more than 0"}
