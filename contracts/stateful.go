@@ -163,7 +163,7 @@ func answersFromRecord(op *spec.Operation) bool {
 			return true
 		}
 		for _, s := range e.Set {
-			if s.T.Mentions("record.") || s.T.Mentions("key") {
+			if s.Value.Mentions("record.") || s.Value.Mentions("key") {
 				return true
 			}
 		}

@@ -7,12 +7,9 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/internal/envelope"
-	"github.com/chatmock/chatmock/internal/live"
 	"github.com/chatmock/chatmock/spec"
-	"github.com/gorilla/mux"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"github.com/tidwall/gjson"
 )
 
 // checkBody decodes the body by its media type and validates it.
@@ -26,9 +23,9 @@ func (rt *route) checkBody(ex *exchange) {
 	// Rules and templates read the body with gjson: a JSON body as sent
 	// (jsonbody refused duplicate keys and invalid text, so the bytes say
 	// what the decoded value says), any other body re-encoded on first use.
-	ex.value, ex.hasValue = v, true
+	ex.req.Body, ex.req.HasBody = v, true
 	if m.Kind == spec.KindJSON {
-		ex.bodyJSON = ex.body
+		ex.req.JSON = ex.body
 	}
 	if m.Schema == nil {
 		return
@@ -127,36 +124,4 @@ func ratNumber(r interface{ FloatString(int) string }) any {
 	s := r.FloatString(6)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	return json.Number(s)
-}
-
-// Get reads the request for conditions and templates: body gjson paths,
-// query parameters and headers.
-func (ex *exchange) Get(source, path string) (any, bool) {
-	switch source {
-	case "query":
-		vs, ok := ex.query[path]
-		if !ok || len(vs) == 0 {
-			return nil, false
-		}
-		return vs[0], true
-	case "header":
-		v := ex.r.Header.Get(path)
-		return v, v != ""
-	case "path":
-		v, ok := mux.Vars(ex.r)[path]
-		return v, ok
-	case "body":
-		if !ex.hasValue {
-			return nil, false
-		}
-		if ex.bodyJSON == nil {
-			ex.bodyJSON, _ = json.Marshal(ex.value)
-		}
-		r := gjson.GetBytes(ex.bodyJSON, path)
-		if !r.Exists() {
-			return nil, false
-		}
-		return live.GJSONValue(r), true
-	}
-	return nil, false
 }

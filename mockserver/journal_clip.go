@@ -103,11 +103,11 @@ func failureViews(fs []envelope.Failure) []FailureView {
 func clipURL(ex *exchange) (path, uri string, query url.Values) {
 	path, uri = ex.r.URL.Path, ex.r.URL.RequestURI()
 	if len(uri) <= maxJournalBody {
-		return path, uri, ex.query
+		return path, uri, ex.req.Query
 	}
 	query = url.Values{}
 	n := 0
-	for name, vs := range ex.query {
+	for name, vs := range ex.req.Query {
 		name := clipText(name, maxFailureText)
 		for _, v := range vs {
 			if n += len(name) + len(v); n > maxJournalBody {

@@ -20,7 +20,7 @@ func (rt *route) checkParameters(ex *exchange) {
 			Detail: "the query parameter " + name + " is not valid percent-encoding (" + ex.queryErr.Error() + ")"})
 	}
 	var vars map[string]string
-	query := ex.query
+	query := ex.req.Query
 	for _, p := range rt.op.Parameters {
 		var texts []string
 		switch p.In {

@@ -11,6 +11,7 @@ import (
 	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/live"
 	"github.com/chatmock/chatmock/internal/schema/schemagen"
+	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
 )
 
@@ -44,9 +45,9 @@ func (rt *route) respond(ex *exchange) *answer {
 
 // documented renders the answer of a valid request that no rule refused:
 // the live plan's first matching entry, else the first success example.
-func (rt *route) documented(ex *exchange, dynamic bool, la *live.Answer) (*rendered, error) {
+func (rt *route) documented(ex *exchange, dynamic bool, la *tmpl.Vars) (*rendered, error) {
 	if rt.op.Live != nil {
-		if entry := rt.op.Live.Choose(ex); entry != nil {
+		if entry := rt.op.Live.Choose(&ex.req, la); entry != nil {
 			return rt.render(ex, rt.statusOf(entry), entry.Example, entry, dynamic, la)
 		}
 	}
@@ -93,29 +94,29 @@ type rendered struct {
 	status  int
 	media   *spec.Media // nil: no body
 	value   any
-	json    []byte // value already encoded (live.EncodeJSON), when it was
+	json    []byte // value already encoded (tmpl.EncodeJSON), when it was
 	headers map[string]string
 }
 
 // answerWith renders and encodes a documented response.
 func (rt *route) answerWith(ex *exchange, status, example string, entry *live.Entry, dynamic bool) *answer {
-	r, err := rt.render(ex, status, example, entry, dynamic, rt.liveAnswer(ex))
+	r, err := rt.render(ex, status, example, entry, dynamic, rt.templateVars(ex))
 	if err != nil {
 		return internalError(err)
 	}
 	return r.encode()
 }
 
-// liveAnswer is the scope an answer's templates are rendered in.
-func (rt *route) liveAnswer(ex *exchange) *live.Answer {
-	return &live.Answer{State: rt.s.state, Request: ex, BaseURL: baseURL(ex.r), User: ex.user,
+// templateVars is the scope an answer's templates are rendered in.
+func (rt *route) templateVars(ex *exchange) *tmpl.Vars {
+	return &tmpl.Vars{Gen: rt.s.gen, Request: &ex.req, BaseURL: baseURL(ex.r), User: ex.user,
 		Counter: rt.op.Doc.API + "." + rt.op.ID}
 }
 
 // render builds a documented response: its media type negotiated, its body
 // the named example (or the first), made live by entry, or generated from
 // the schema when dynamic.
-func (rt *route) render(ex *exchange, status, example string, entry *live.Entry, dynamic bool, la *live.Answer) (*rendered, error) {
+func (rt *route) render(ex *exchange, status, example string, entry *live.Entry, dynamic bool, la *tmpl.Vars) (*rendered, error) {
 	media := rt.pick(ex, status, example)
 	var value any
 	var err error
@@ -124,7 +125,7 @@ func (rt *route) render(ex *exchange, status, example string, entry *live.Entry,
 	case dynamic:
 		value, err = rt.generate(media)
 	case entry != nil && entry.Base == "request":
-		value = ex.value
+		value = ex.req.Body
 	case entry != nil && entry.Base == "record":
 		value, _ = la.Lookup("record.answer")
 	default:
@@ -208,8 +209,8 @@ func (rt *route) generate(media *spec.Media) (any, error) {
 	}
 	var v any
 	var err error
-	rt.s.state.Rand(func(r *rand.Rand) {
-		v, err = schemagen.New(rt.op.Doc.ResolveSchema, r, rt.s.state.Now).Generate(node)
+	rt.s.gen.Rand(func(r *rand.Rand) {
+		v, err = schemagen.New(rt.op.Doc.ResolveSchema, r, rt.s.gen.Now).Generate(node)
 	})
 	return v, err
 }

@@ -23,7 +23,7 @@ type route struct {
 	matcher *mux.Route // matches the operation's path with any method
 	success string     // the lowest documented 2xx status
 	rules   []*rules.Rule
-	edition map[string]any // the limits of the API's chosen edition
+	values  map[string]any // further names of the rules' templates: edition.* (the limits of the API's chosen edition)
 	statics staticAnswers  // encoded answers of static rule effects
 }
 
@@ -34,7 +34,7 @@ func newRoute(s *Server, t *table, op *spec.Operation) (*route, error) {
 		if err != nil {
 			return nil, err
 		}
-		rt.edition = ed
+		rt.values = map[string]any{"edition": ed}
 	}
 	rt.matcher = mux.NewRouter().UseEncodedPath().Path(op.Path)
 	for _, st := range op.Statuses() {

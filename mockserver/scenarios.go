@@ -20,7 +20,7 @@ func (rt *route) scenario(ex *exchange) (scenario.Hit, bool) {
 	if hit, ok := preferHit(ex); ok {
 		return hit, true
 	}
-	hit, ok := rt.s.scenarios.Match(rt.op.ID, ex, rt.s.state.Now())
+	hit, ok := rt.s.scenarios.Match(rt.op.ID, &ex.req, rt.s.gen.Now())
 	if ok {
 		ex.scenario = hit.Scenario.ID
 	}

@@ -16,10 +16,10 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/internal/envelope"
-	"github.com/chatmock/chatmock/internal/live"
 	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/internal/scenario"
 	"github.com/chatmock/chatmock/internal/store"
+	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/gorilla/mux"
 )
@@ -27,7 +27,7 @@ import (
 // Server is a mock of every operation of a spec.Set.
 type Server struct {
 	opts      options
-	state     *live.State
+	gen       *tmpl.Gen // what generated values draw on
 	store     *store.Store
 	scenarios *scenario.Registry
 	journal   *Journal
@@ -180,7 +180,7 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 	}
 	s := &Server{
 		opts:      o,
-		state:     live.NewState(o.seed, o.seeded, o.now),
+		gen:       tmpl.NewGen(o.seed, o.seeded, o.now),
 		store:     o.store,
 		scenarios: scenario.NewRegistry(o.seed, o.seeded),
 		journal:   NewJournal(o.journalSize, o.journalBytes),

@@ -22,7 +22,7 @@ import (
 // store transaction, so two creates of the same ID cannot both pass.
 func (rt *route) stateful(ex *exchange, dynamic bool) *answer {
 	if len(rt.rules) == 0 && rt.op.Store == nil {
-		r, err := rt.documented(ex, dynamic, rt.liveAnswer(ex))
+		r, err := rt.documented(ex, dynamic, rt.templateVars(ex))
 		if err != nil {
 			return internalError(err)
 		}
@@ -43,7 +43,7 @@ func (rt *route) stateful(ex *exchange, dynamic bool) *answer {
 func (rt *route) underStore(ex *exchange, dynamic bool) (*rules.Env, *rules.Effect, *answer) {
 	tx := rt.s.store.Begin()
 	defer tx.End()
-	env := &rules.Env{Request: ex, Store: tx.API(rt.op.Doc.API), Edition: rt.edition}
+	env := &rules.Env{Request: &ex.req, Store: tx.API(rt.op.Doc.API), Scope: &tmpl.Vars{Request: &ex.req, Values: rt.values}}
 	for _, r := range rt.rules {
 		if r.Holds(env) {
 			ex.rule = r.Name
@@ -98,7 +98,7 @@ const maxStaticAnswers = 64
 // withStore renders the answer and does the operation's store step: reads
 // feed the answer's templates, a create stores the request and the answer.
 func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic bool) *answer {
-	la := rt.liveAnswer(ex)
+	la := rt.templateVars(ex)
 	api := rt.op.Doc.API
 	plan := rt.op.Store
 	if plan != nil && plan.Read != nil {
@@ -108,7 +108,7 @@ func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic b
 	}
 	if plan != nil && plan.List != nil {
 		for _, rec := range tx.List(api, plan.List.Kind) {
-			la.List = append(la.List, live.Item{Key: rec.Key, Record: &rec})
+			la.List = append(la.List, tmpl.Item{Key: rec.Key, Record: &rec})
 		}
 	}
 	r, err := rt.documented(ex, dynamic, la)
@@ -122,7 +122,7 @@ func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic b
 		for try := 1; errors.As(err, &exists) && !rt.keyChosen(ex) && try < maxKeyTries; try++ {
 			// A generated key met an earlier one (eight random digits do,
 			// after some thousands of creates): answer again, fresh IDs.
-			fresh := rt.liveAnswer(ex)
+			fresh := rt.templateVars(ex)
 			fresh.Record, fresh.List = la.Record, la.List
 			la = fresh
 			if r, err = rt.documented(ex, dynamic, la); err != nil {
@@ -161,7 +161,7 @@ func (rt *route) withStore(ex *exchange, tx *store.Tx, env *rules.Env, dynamic b
 const maxKeyTries = 8
 
 // create stores the request and its answer under the key the plan renders.
-func (rt *route) create(ex *exchange, tx *store.Tx, la *live.Answer) error {
+func (rt *route) create(ex *exchange, tx *store.Tx, la *tmpl.Vars) error {
 	step := rt.op.Store.Create
 	ans, err := la.BodyJSON()
 	if err != nil {
@@ -171,7 +171,7 @@ func (rt *route) create(ex *exchange, tx *store.Tx, la *live.Answer) error {
 	if err != nil {
 		return err
 	}
-	rec := store.Record{Created: rt.s.state.Now().UTC(), Data: data,
+	rec := store.Record{Created: rt.s.gen.Now().UTC(), Data: data,
 		Key: text(step.Key, la), Owner: text(step.Owner, la), Creator: text(step.Creator, la)}
 	if rec.Key == "" {
 		return fmt.Errorf("%s: the store key rendered empty", rt.op.ID)
@@ -183,7 +183,7 @@ func (rt *route) create(ex *exchange, tx *store.Tx, la *live.Answer) error {
 // field create.unique names), so a taken key is the client's conflict.
 func (rt *route) keyChosen(ex *exchange) bool {
 	for _, f := range rt.op.Store.Create.Unique {
-		if _, ok := ex.Get("body", f); ok {
+		if _, ok := ex.req.Get("body", f); ok {
 			return true
 		}
 	}
@@ -193,7 +193,7 @@ func (rt *route) keyChosen(ex *exchange) bool {
 // recordData is what a create stores: {"request": <body>, "answer": <answer
 // body>}, encoded once.
 func recordData(ex *exchange, ans []byte) (json.RawMessage, error) {
-	req := ex.requestJSON()
+	req := ex.req.BodyJSON()
 	if req == nil {
 		req = []byte("null")
 	}
@@ -213,7 +213,7 @@ func recordData(ex *exchange, ans []byte) (json.RawMessage, error) {
 }
 
 // read loads what a read step names: one record, or one item per key.
-func read(tx *store.Tx, api string, step *live.StoreStep, la *live.Answer) error {
+func read(tx *store.Tx, api string, step *live.StoreStep, la *tmpl.Vars) error {
 	if step.Keys != nil {
 		v, err := step.Keys.Render(la)
 		if err != nil {
@@ -221,7 +221,7 @@ func read(tx *store.Tx, api string, step *live.StoreStep, la *live.Answer) error
 		}
 		keys, _ := v.([]any)
 		for _, k := range keys {
-			it := live.Item{Key: tmpl.Text(k)}
+			it := tmpl.Item{Key: tmpl.Text(k)}
 			if rec, ok := tx.Get(api, step.Kind, it.Key); ok {
 				it.Record = &rec
 			}

@@ -12,7 +12,9 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
+	"github.com/gorilla/mux"
 )
 
 // exchange is one request on its way through the mock.
@@ -20,24 +22,22 @@ type exchange struct {
 	rt       *route
 	r        *http.Request
 	body     []byte
-	media    *spec.Media // the request body's media type, once known
-	value    any         // the decoded body
-	hasValue bool
+	media    *spec.Media  // the request body's media type, once known
+	req      tmpl.Request // what conditions and templates read: query, headers, path parameters, the decoded body
 	failures []envelope.Failure
 	user     string // from Basic credentials
 	accept   string
-	bodyJSON []byte // the body as JSON, for gjson paths; made on first use
 	prefer   map[string]string
-	query    url.Values // parsed once
-	queryErr error      // why part of the query string could not be read
-	rule     string     // the business rule that answered, if one did
-	scenario string     // the scenario that applied ("prefer" for Prefer's own), if one did
-	fault    string     // the fault delivered, if one was
+	queryErr error  // why part of the query string could not be read
+	rule     string // the business rule that answered, if one did
+	scenario string // the scenario that applied ("prefer" for Prefer's own), if one did
+	fault    string // the fault delivered, if one was
 }
 
 func newExchange(rt *route, r *http.Request) *exchange {
 	q, err := url.ParseQuery(r.URL.RawQuery)
-	return &exchange{rt: rt, r: r, accept: r.Header.Get("Accept"), prefer: parsePrefer(r.Header.Values("Prefer")), query: q, queryErr: err}
+	return &exchange{rt: rt, r: r, accept: r.Header.Get("Accept"), prefer: parsePrefer(r.Header.Values("Prefer")), queryErr: err,
+		req: tmpl.Request{Query: q, Header: r.Header, Path: mux.Vars(r)}}
 }
 
 func (ex *exchange) info() *envelope.Request {
@@ -151,7 +151,7 @@ func credential(ex *exchange, sch spec.SecurityScheme) (envelope.Failure, bool) 
 		var present bool
 		switch sch.In {
 		case "query":
-			vs, ok := ex.query[sch.Param]
+			vs, ok := ex.req.Query[sch.Param]
 			present = ok
 			if ok {
 				v = vs[0]
@@ -277,14 +277,4 @@ func parsePrefer(values []string) map[string]string {
 		}
 	}
 	return out
-}
-
-// requestJSON is the decoded body as JSON, made on first use: rules,
-// templates and the store read this, so they all see the value validation
-// saw.
-func (ex *exchange) requestJSON() []byte {
-	if ex.bodyJSON == nil && ex.hasValue {
-		ex.bodyJSON, _ = json.Marshal(ex.value)
-	}
-	return ex.bodyJSON
 }

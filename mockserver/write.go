@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/internal/envelope"
-	"github.com/chatmock/chatmock/internal/live"
 	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
 )
@@ -46,7 +45,7 @@ func encode(m *spec.Media, status int, value any) (*answer, error) {
 }
 
 func encodeJSON(mediaType string, status int, value any) (*answer, error) {
-	b, err := live.EncodeJSON(value)
+	b, err := tmpl.EncodeJSON(value)
 	if err != nil {
 		return nil, err
 	}

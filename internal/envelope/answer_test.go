@@ -3,12 +3,14 @@ package envelope
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/chatmock/chatmock/internal/tmpl"
 )
 
 // CompileSet orders the paths and names the one that does not compile;
 // Apply sets each value and replaces the status only when one is given.
 func TestCompileSetAndApply(t *testing.T) {
-	set, _, err := CompileSet(map[string]any{"b.c": "two", "a": json.Number("1")})
+	set, _, err := tmpl.CompileSet(map[string]any{"b.c": "two", "a": json.Number("1")})
 	if err != nil || len(set) != 2 || set[0].Path != "a" || set[1].Path != "b.c" {
 		t.Fatalf("CompileSet: %v %v", set, err)
 	}
@@ -27,7 +29,7 @@ func TestCompileSetAndApply(t *testing.T) {
 	if err := resp.Apply(409, nil, nil); err != nil || resp.Status != 409 {
 		t.Errorf("status: %d %v", resp.Status, err)
 	}
-	if _, bad, err := CompileSet(map[string]any{"ok": "x", "broken": "{{"}); err == nil || bad != "broken" {
+	if _, bad, err := tmpl.CompileSet(map[string]any{"ok": "x", "broken": "{{"}); err == nil || bad != "broken" {
 		t.Errorf("a broken template: %q %v", bad, err)
 	}
 }

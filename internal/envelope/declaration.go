@@ -85,7 +85,7 @@ type Case struct {
 	Example    string
 	Answer     *Answer
 	Status     int
-	Set        []SetAt // values set at dotted paths of the body
+	Set        []tmpl.SetAt // values set at dotted paths of the body
 }
 
 type rawDecl struct {
@@ -218,7 +218,7 @@ func compileCase(rc rawCase, ptr string) (*Case, error) {
 		}
 	}
 	var bad string
-	if c.Set, bad, err = CompileSet(rc.Set); err != nil {
+	if c.Set, bad, err = tmpl.CompileSet(rc.Set); err != nil {
 		return nil, &DeclError{ptr + "/set/" + bad, err.Error()}
 	}
 	return c, nil

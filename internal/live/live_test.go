@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chatmock/chatmock/internal/tmpl"
 )
 
 type request map[string]any
@@ -37,20 +39,20 @@ func TestChooseAndApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := p.Choose(request{"body:Type": "Community"}); e == nil || e.Example != "community" {
+	if e := p.Choose(request{"body:Type": "Community"}, nil); e == nil || e.Example != "community" {
 		t.Errorf("equals: %+v", e)
 	}
-	if e := p.Choose(request{"body:GroupId": "g", "query:v": "2"}); e == nil || e.Example != "custom" {
+	if e := p.Choose(request{"body:GroupId": "g", "query:v": "2"}, nil); e == nil || e.Example != "custom" {
 		t.Errorf("exists and in: %+v", e)
 	}
-	e := p.Choose(request{"body:GroupId": "g", "query:v": "3"})
+	e := p.Choose(request{"body:GroupId": "g", "query:v": "3"}, nil)
 	if e == nil || e.Example != "plain" || p.ForExample("custom") == nil {
 		t.Fatalf("fallback: %+v", e)
 	}
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	st := NewState(1, true, func() time.Time { return at })
+	st := tmpl.NewGen(1, true, func() time.Time { return at })
 	body := map[string]any{"items": []any{map[string]any{}, map[string]any{}}, "when": "/Date(0+0100)/"}
-	a := &Answer{State: st, Request: request{}, BaseURL: "http://h", Counter: "api.op"}
+	a := &tmpl.Vars{Gen: st, Request: request{}, BaseURL: "http://h", Counter: "api.op"}
 	got, headers, err := e.Apply(body, a)
 	if err != nil {
 		t.Fatal(err)
@@ -67,27 +69,9 @@ func TestChooseAndApply(t *testing.T) {
 		t.Error("Apply changed the example it was given")
 	}
 	// A second answer draws the next id and the next seq.
-	got, _, _ = e.Apply(body, &Answer{State: st, Request: request{}, Counter: "api.op"})
+	got, _, _ = e.Apply(body, &tmpl.Vars{Gen: st, Request: request{}, Counter: "api.op"})
 	if m := got.(map[string]any); m["id"] != "2" || m["next"] != json.Number("2") {
 		t.Errorf("second answer: %v", m)
-	}
-}
-
-func TestRandomIsSeeded(t *testing.T) {
-	draw := func(st *State) string {
-		v, _, _ := (&Answer{State: st}).Call("random", []any{"@TGS#2", json.Number("8")})
-		return v.(string)
-	}
-	a, b := draw(NewState(7, true, nil)), draw(NewState(7, true, nil))
-	if a != b || len(a) != 14 || !strings.HasPrefix(a, "@TGS#2") {
-		t.Errorf("seeded draws %q %q", a, b)
-	}
-	n, _, err := (&Answer{State: NewState(7, true, nil)}).Call("randomInt", []any{json.Number("5"), json.Number("5")})
-	if err != nil || n != json.Number("5") {
-		t.Errorf("randomInt(5,5) = %v %v", n, err)
-	}
-	if _, _, err := (&Answer{State: NewState(7, true, nil)}).Call("nope", nil); err == nil {
-		t.Error("an unknown function should fail")
 	}
 }
 
@@ -95,7 +79,7 @@ func TestParseErrors(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{`{"x-chatmock-response":[{"set":{}}]}`, "an entry names an example"},
 		{`{"x-chatmock-response":[{"example":"a","base":"other"}]}`, "base: want example, request or record"},
-		{`{"x-chatmock-response":[{"example":"a","when":[{"cookie":"x"}]}]}`, "a condition names body, query or header"},
+		{`{"x-chatmock-response":[{"example":"a","when":[{"cookie":"x"}]}]}`, "a condition names one of body, query, header, path"},
 		{`{"x-chatmock-response":[{"example":"a","set":{"x":"{{"}}]}`, "set x:"},
 		{`{"x-chatmock-response":[{"example":"a","colour":1}]}`, `unknown field "colour"`},
 	}
@@ -115,7 +99,7 @@ func TestElementAndOptional(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := map[string]any{"gone": "before", "data": []any{map[string]any{"id": "a"}, map[string]any{"id": "b"}}}
-	got, _, err := p.Entries[0].Apply(body, &Answer{State: NewState(1, true, nil), Request: request{}})
+	got, _, err := p.Entries[0].Apply(body, &tmpl.Vars{Gen: tmpl.NewGen(1, true, nil), Request: request{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,24 +18,20 @@
 //	    set:
 //	      members.#.id: "{{seq('member')}}"        # '#': every element of the array
 //
-// Names in templates: body.<gjson path>, query.<name>, header.<Name>,
-// path.<name>, baseURL, auth.user, index and element.<path> (the array
-// index '#' took and the element there),
-// current (the value at the path being set), and from the store (see
-// StoreKey) record.<gjson path>, key, found, count and answer.<gjson path>. Calls take names or constants: now(layout?)
-// (a Go time layout; RFC 3339 with milliseconds by default),
-// id(name?) (one value per answer), seq(name?) (a new value each call),
-// random(prefix, n, alphabet?), randomInt(min, max), uuid(name?) (from the
-// name, so it is stable; random without one), isoDate(value) (a
-// .NET /Date(ms+hhmm)/ as ISO 8601; ISO 8601 as it is).
+// `when` is a list of conditions in the condition language of package
+// cond. The templates render in a tmpl.Vars, whose documentation lists the
+// names (body.*, query.*, header.*, path.*, baseURL, auth.user, index,
+// element.*, current; from the store, see StoreKey: record.*, key, found,
+// count and answer.*) and the calls (now, id, seq, random, randomInt,
+// uuid, isoDate).
 package live
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
 
+	"github.com/chatmock/chatmock/internal/cond"
 	"github.com/chatmock/chatmock/internal/tmpl"
 )
 
@@ -49,27 +45,12 @@ type Plan struct {
 
 // Entry is one way to answer.
 type Entry struct {
-	When    []Cond
+	When    []cond.Cond
 	Example string
 	Status  int    // 0: the example's own
 	Base    string // "request" or "record" (record.answer): where the body starts instead of the example's value
-	Set     []Setter
+	Set     []tmpl.SetAt
 	Headers map[string]*tmpl.Template
-}
-
-// Setter sets one dotted path of the answer.
-type Setter struct {
-	Path string
-	T    *tmpl.Template
-}
-
-// Cond is one condition on the request.
-type Cond struct {
-	Source string // body, query or header
-	Path   string
-	Exists *bool
-	Equals any
-	In     []any
 }
 
 type rawEntry struct {
@@ -123,25 +104,18 @@ func compileEntry(r rawEntry) (*Entry, error) {
 	if e.Example == "" && e.Base == "" {
 		return nil, fmt.Errorf("an entry names an example (or base: request)")
 	}
-	for _, w := range r.When {
-		c, err := compileCond(w)
+	for i, w := range r.When {
+		c, err := cond.Compile(w)
 		if err != nil {
-			return nil, fmt.Errorf("when: %v", err)
+			return nil, fmt.Errorf("when/%d: %v", i, err)
 		}
 		e.When = append(e.When, c)
 	}
-	paths := make([]string, 0, len(r.Set))
-	for k := range r.Set {
-		paths = append(paths, k)
+	set, bad, err := tmpl.CompileSet(r.Set)
+	if err != nil {
+		return nil, fmt.Errorf("set %s: %v", bad, err)
 	}
-	slices.Sort(paths) // a fixed order, so seeded values repeat
-	for _, k := range paths {
-		t, err := tmpl.Compile(r.Set[k])
-		if err != nil {
-			return nil, fmt.Errorf("set %s: %v", k, err)
-		}
-		e.Set = append(e.Set, Setter{Path: k, T: t})
-	}
+	e.Set = set
 	for k, v := range r.Headers {
 		t, err := tmpl.Compile(v)
 		if err != nil {
@@ -152,51 +126,11 @@ func compileEntry(r rawEntry) (*Entry, error) {
 	return e, nil
 }
 
-func compileCond(w map[string]any) (Cond, error) {
-	var c Cond
-	for _, src := range []string{"body", "query", "header"} {
-		if p, ok := w[src].(string); ok {
-			c.Source, c.Path = src, p
-		}
-	}
-	if c.Source == "" {
-		return c, fmt.Errorf("a condition names body, query or header")
-	}
-	for k, v := range w {
-		switch k {
-		case "body", "query", "header":
-		case "exists":
-			b, ok := v.(bool)
-			if !ok {
-				return c, fmt.Errorf("exists: want true or false")
-			}
-			c.Exists = &b
-		case "equals":
-			c.Equals = v
-		case "in":
-			list, ok := v.([]any)
-			if !ok {
-				return c, fmt.Errorf("in: want a list")
-			}
-			c.In = list
-		default:
-			return c, fmt.Errorf("unknown key %q (want body|query|header with exists, equals or in)", k)
-		}
-	}
-	return c, nil
-}
-
-// Request is what conditions and templates read of a request.
-type Request interface {
-	// Get returns a value of the request: a body path, a query parameter
-	// or a header.
-	Get(source, path string) (any, bool)
-}
-
-// Choose returns the first entry whose conditions the request meets.
-func (p *Plan) Choose(req Request) *Entry {
+// Choose returns the first entry whose conditions the request meets;
+// templated operands render in s.
+func (p *Plan) Choose(req cond.Request, s tmpl.Scope) *Entry {
 	for _, e := range p.Entries {
-		if e.holds(req) {
+		if cond.All(e.When, req, s) {
 			return e
 		}
 	}
@@ -211,24 +145,4 @@ func (p *Plan) ForExample(name string) *Entry {
 		}
 	}
 	return nil
-}
-
-func (e *Entry) holds(req Request) bool {
-	for _, c := range e.When {
-		v, ok := req.Get(c.Source, c.Path)
-		if c.Exists != nil && ok != *c.Exists {
-			return false
-		}
-		if c.Equals != nil && (!ok || !equal(v, c.Equals)) {
-			return false
-		}
-		if c.In != nil && (!ok || !slices.ContainsFunc(c.In, func(w any) bool { return equal(v, w) })) {
-			return false
-		}
-	}
-	return true
-}
-
-func equal(a, b any) bool {
-	return tmpl.Text(a) == tmpl.Text(b)
 }

@@ -4,12 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 
-	"github.com/chatmock/chatmock/internal/record"
 	"github.com/chatmock/chatmock/internal/tmpl"
-	"github.com/tidwall/gjson"
 )
 
 // StoreKey is the operation extension saying what the operation does to the
@@ -112,87 +108,4 @@ func compileStep(r rawStep) (*StoreStep, error) {
 		*f.dst = t
 	}
 	return s, nil
-}
-
-// Item is one entry of a read by keys or of a list.
-type Item struct {
-	Key    string
-	Record *record.Record // nil when no record has the key
-}
-
-// itemScope renders a template for one item, falling back to the answer.
-type itemScope struct {
-	a    *Answer
-	item Item
-}
-
-func (s *itemScope) Items() []tmpl.Scope { return nil }
-
-func (s *itemScope) Call(fn string, args []any) (any, bool, error) { return s.a.Call(fn, args) }
-
-func (s *itemScope) Lookup(name string) (any, bool) {
-	switch name {
-	case "key":
-		return s.item.Key, true
-	case "found":
-		return s.item.Record != nil, true
-	}
-	if rest, ok := strings.CutPrefix(name, "record"); ok && (rest == "" || rest[0] == '.') {
-		if s.item.Record == nil {
-			return nil, false
-		}
-		return s.a.recordValue(s.item.Record, strings.TrimPrefix(rest, "."))
-	}
-	return s.a.Lookup(name)
-}
-
-// recordValue reads a record: key, owner, creator, created (RFC 3339),
-// createdUnix, or a gjson path into its data (request.Name,
-// request.MemberList.#).
-func (a *Answer) recordValue(r *record.Record, path string) (any, bool) {
-	switch path {
-	case "key":
-		return r.Key, true
-	case "owner":
-		return r.Owner, r.Owner != ""
-	case "creator":
-		return r.Creator, r.Creator != ""
-	case "created":
-		return r.Created.UTC().Format("2006-01-02T15:04:05.000Z07:00"), true
-	case "createdUnix":
-		return json.Number(strconv.FormatInt(r.Created.Unix(), 10)), true
-	case "":
-		if len(r.Data) == 0 {
-			return nil, true
-		}
-		return GJSONValue(gjson.ParseBytes(r.Data)), true
-	}
-	res := gjson.GetBytes(r.Data, path)
-	if !res.Exists() {
-		return nil, false
-	}
-	return GJSONValue(res), true
-}
-
-// GJSONValue is a gjson result as a JSON value, numbers as json.Number.
-func GJSONValue(r gjson.Result) any {
-	switch r.Type {
-	case gjson.Null:
-		return nil
-	case gjson.False:
-		return false
-	case gjson.True:
-		return true
-	case gjson.Number:
-		return json.Number(r.Raw)
-	case gjson.String:
-		return r.String()
-	}
-	var v any
-	dec := json.NewDecoder(strings.NewReader(r.Raw))
-	dec.UseNumber()
-	if dec.Decode(&v) != nil {
-		return r.Raw
-	}
-	return v
 }

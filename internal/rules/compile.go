@@ -2,11 +2,10 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/cond"
 	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
 )
@@ -100,19 +99,20 @@ func compileEffect(m map[string]any, ptr string) (*Effect, error) {
 	set, _ := m["set"].(map[string]any)
 	var bad string
 	var err error
-	if e.set, bad, err = envelope.CompileSet(set); err != nil {
+	if e.set, bad, err = tmpl.CompileSet(set); err != nil {
 		return nil, fail(ptr+"/set"+spec.Pointer(bad), "%v", err)
 	}
 	return e, nil
 }
 
 var (
-	requestKeys = []string{"body", "query", "header", "path", "exists", "equals", "notEquals", "in", "notIn", "matches", "notMatches", "gt", "gte", "lt", "lte", "bytesGt"}
-	storeKeys   = []string{"store", "key", "exists", "owner", "creator"}
-	countKeys   = []string{"count", "owner", "field", "equals", "notEquals", "gt", "gte", "lt", "lte"}
+	storeKeys = []string{"store", "key", "exists", "owner", "creator"}
+	countKeys = []string{"count", "owner", "field", "equals", "notEquals", "gt", "gte", "lt", "lte"}
 )
 
-func compileCond(m map[string]any, ptr string) (cond, error) {
+// compileCond compiles a condition: on the store (store:), on a count of
+// records (count:), else on the request, in the condition language.
+func compileCond(m map[string]any, ptr string) (condition, error) {
 	var known []string
 	switch {
 	case m["store"] != nil:
@@ -120,89 +120,28 @@ func compileCond(m map[string]any, ptr string) (cond, error) {
 	case m["count"] != nil:
 		known = countKeys
 	default:
-		known = requestKeys
+		c, err := cond.Compile(m)
+		if err != nil {
+			e := err.(*cond.Error)
+			if e.Key != "" {
+				ptr += "/" + e.Key
+			}
+			return nil, fail(ptr, "%s", e.Msg)
+		}
+		return &requestCond{c}, nil
 	}
 	for k := range m {
 		if !slices.Contains(known, k) {
 			return nil, fail(ptr+spec.Pointer(k), "unknown key %q (a condition of this kind takes %s)", k, strings.Join(known, ", "))
 		}
 	}
-	switch {
-	case m["store"] != nil:
+	if m["store"] != nil {
 		return compileStoreCond(m, ptr)
-	case m["count"] != nil:
-		return compileCountCond(m, ptr)
 	}
-	return compileRequestCond(m, ptr)
+	return compileCountCond(m, ptr)
 }
 
-func compileRequestCond(m map[string]any, ptr string) (cond, error) {
-	c := &requestCond{}
-	n := 0
-	for _, src := range []string{"body", "query", "header", "path"} {
-		if p, ok := m[src].(string); ok {
-			c.source, c.path = src, p
-			n++
-		}
-	}
-	if n != 1 {
-		return nil, fail(ptr, "a condition on the request names one of body, query, header or path")
-	}
-	if len(m) < 2 {
-		return nil, fail(ptr, "the condition on %s %q tests nothing (add exists, equals, matches, gt, ...)", c.source, c.path)
-	}
-	var err error
-	if b, ok := m["exists"].(bool); ok {
-		c.exists = &b
-	}
-	if c.equals, err = optValue(m, "equals", ptr); err != nil {
-		return nil, err
-	}
-	if c.notEquals, err = optValue(m, "notEquals", ptr); err != nil {
-		return nil, err
-	}
-	if c.bytesGt, err = optValue(m, "bytesGt", ptr); err != nil {
-		return nil, err
-	}
-	for _, k := range []string{"in", "notIn"} {
-		list, ok := m[k].([]any)
-		if !ok {
-			continue
-		}
-		vals := []value{}
-		for i, v := range list {
-			val, err := compileValue(v, fmt.Sprintf("%s/%s/%d", ptr, k, i))
-			if err != nil {
-				return nil, err
-			}
-			vals = append(vals, val)
-		}
-		if k == "in" {
-			c.in = vals
-		} else {
-			c.notIn = vals
-		}
-	}
-	for _, k := range []string{"matches", "notMatches"} {
-		s, ok := m[k].(string)
-		if !ok {
-			continue
-		}
-		re, err := regexp.Compile(s)
-		if err != nil {
-			return nil, fail(ptr+"/"+k, "not a regular expression: %v", err)
-		}
-		if k == "matches" {
-			c.matches = re
-		} else {
-			c.notMatches = re
-		}
-	}
-	c.cmp, err = comparisons(m, ptr)
-	return c, err
-}
-
-func compileStoreCond(m map[string]any, ptr string) (cond, error) {
+func compileStoreCond(m map[string]any, ptr string) (condition, error) {
 	c := &storeCond{exists: true}
 	c.kind, _ = m["store"].(string)
 	key, err := compileValue(m["key"], ptr+"/key")
@@ -222,7 +161,7 @@ func compileStoreCond(m map[string]any, ptr string) (cond, error) {
 	return c, nil
 }
 
-func compileCountCond(m map[string]any, ptr string) (cond, error) {
+func compileCountCond(m map[string]any, ptr string) (condition, error) {
 	c := &countCond{}
 	c.kind, _ = m["count"].(string)
 	if field, _ := m["field"].(string); field != "" {
@@ -241,8 +180,9 @@ func compileCountCond(m map[string]any, ptr string) (cond, error) {
 	if (c.equals != nil || c.notEquals != nil) && c.field == "" {
 		return nil, fail(ptr, "equals and notEquals compare a field: name it")
 	}
-	if c.cmp, err = comparisons(m, ptr); err != nil {
-		return nil, err
+	if c.cmp, err = cond.Comparisons(m); err != nil {
+		e := err.(*cond.Error)
+		return nil, fail(ptr+"/"+e.Key, "%s", e.Msg)
 	}
 	if len(c.cmp) == 0 {
 		return nil, fail(ptr, "a count condition compares the count: add gt, gte, lt or lte")
@@ -250,23 +190,7 @@ func compileCountCond(m map[string]any, ptr string) (cond, error) {
 	return c, nil
 }
 
-func comparisons(m map[string]any, ptr string) ([]comparison, error) {
-	var out []comparison
-	for _, op := range []string{"gt", "gte", "lt", "lte"} {
-		v, ok := m[op]
-		if !ok {
-			continue
-		}
-		val, err := compileValue(v, ptr+"/"+op)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, comparison{op: op, bound: val})
-	}
-	return out, nil
-}
-
-func optValue(m map[string]any, key, ptr string) (*value, error) {
+func optValue(m map[string]any, key, ptr string) (*cond.Operand, error) {
 	v, ok := m[key]
 	if !ok {
 		return nil, nil
@@ -278,12 +202,12 @@ func optValue(m map[string]any, key, ptr string) (*value, error) {
 	return &val, nil
 }
 
-func compileValue(v any, ptr string) (value, error) {
-	t, err := tmpl.Compile(v)
+func compileValue(v any, ptr string) (cond.Operand, error) {
+	o, err := cond.CompileOperand(v)
 	if err != nil {
-		return value{}, fail(ptr, "%v", err)
+		return o, fail(ptr, "%v", err)
 	}
-	return value{t: t}, nil
+	return o, nil
 }
 
 func intOf(v any) (int, error) {

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/fixtures"
+	"github.com/chatmock/chatmock/internal/cond"
 	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/internal/yamldoc"
 	"github.com/chatmock/chatmock/spec"
@@ -23,7 +24,7 @@ import (
 //go:embed schema.json
 var schemaJSON []byte
 
-var fileSchema = yamldoc.Schema("chatmock-rules.json", schemaJSON)
+var fileSchema = yamldoc.Schema("chatmock-rules.json", schemaJSON, yamldoc.Ref{Name: cond.SchemaName, JSON: cond.SchemaJSON})
 
 // Source is one rule file.
 type Source = spec.Source

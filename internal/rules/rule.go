@@ -2,13 +2,10 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/chatmock/chatmock/internal/cond"
 	"github.com/chatmock/chatmock/internal/envelope"
-	"github.com/chatmock/chatmock/internal/live"
 	"github.com/chatmock/chatmock/internal/store"
 	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/tidwall/gjson"
@@ -20,7 +17,7 @@ type Rule struct {
 	Name      string
 	Operation string
 	Where     string // file: line, for messages
-	when      []cond
+	when      []condition
 	Then      *Effect
 }
 
@@ -29,7 +26,7 @@ type Rule struct {
 type Effect struct {
 	Example string
 	Status  int
-	set     []envelope.SetAt
+	set     []tmpl.SetAt
 	answer  *inlineAnswer
 }
 
@@ -43,43 +40,20 @@ type inlineAnswer struct {
 	body        *tmpl.Template
 }
 
-// Request is what conditions read of a request.
-type Request interface {
-	Get(source, path string) (any, bool)
-}
-
 // StoreView is what conditions read of the store.
 type StoreView interface {
 	Get(kind, key string) (store.Record, bool)
 	Count(kind string, where func(store.Record) bool) int
 }
 
-// Env is what a rule is evaluated against. It is also the scope of the
-// templates in conditions and effects: body.*, query.*, header.*, path.*
-// and edition.*.
+// Env is what a rule is evaluated against: the request its conditions
+// test, the store, and the scope of the templates in conditions and
+// effects (the mock's: body.*, query.*, header.*, path.* and edition.*).
 type Env struct {
-	Request Request
+	Request cond.Request
 	Store   StoreView
-	Edition map[string]any
+	Scope   tmpl.Scope
 }
-
-func (e *Env) Lookup(name string) (any, bool) {
-	src, path, _ := strings.Cut(name, ".")
-	switch src {
-	case "body", "query", "header", "path":
-		return e.Request.Get(src, path)
-	case "edition":
-		v, ok := e.Edition[path]
-		return v, ok
-	}
-	return nil, false
-}
-
-func (e *Env) Call(fn string, _ []any) (any, bool, error) {
-	return nil, false, fmt.Errorf("rules have no functions (%s)", fn)
-}
-
-func (e *Env) Items() []tmpl.Scope { return nil }
 
 // Holds tells whether every condition of the rule holds.
 func (r *Rule) Holds(env *Env) bool {
@@ -95,7 +69,7 @@ func (r *Rule) Holds(env *Env) bool {
 func (e *Effect) Render(env *Env, ex envelope.Examples) (*envelope.Response, error) {
 	resp := &envelope.Response{Case: -1, Headers: map[string]string{}}
 	if e.answer != nil {
-		body, err := e.answer.body.Render(env)
+		body, err := e.answer.body.Render(env.Scope)
 		if err != nil {
 			return nil, err
 		}
@@ -107,96 +81,32 @@ func (e *Effect) Render(env *Env, ex envelope.Examples) (*envelope.Response, err
 		}
 		resp.Status, resp.Body = status, body
 	}
-	if err := resp.Apply(e.Status, e.set, env); err != nil {
+	if err := resp.Apply(e.Status, e.set, env.Scope); err != nil {
 		return nil, err
 	}
 	return resp, nil
 }
 
-// cond is one compiled condition.
-type cond interface {
+// condition is one compiled condition.
+type condition interface {
 	holds(env *Env) bool
 }
 
-// value is a condition's operand: a constant, or a template over the env.
-type value struct {
-	t *tmpl.Template
-}
+// requestCond is a condition of the condition language (package cond).
+type requestCond struct{ c cond.Cond }
 
-func (v value) get(env *Env) (any, bool) {
-	if v.t == nil {
-		return nil, false
-	}
-	x, err := v.t.Render(env)
-	return x, err == nil && x != nil
-}
-
-// requestCond checks one value of the request.
-type requestCond struct {
-	source, path string
-	exists       *bool
-	equals       *value
-	notEquals    *value
-	in, notIn    []value
-	matches      *regexp.Regexp
-	notMatches   *regexp.Regexp
-	cmp          []comparison
-	bytesGt      *value
-}
-
-type comparison struct {
-	op    string // gt gte lt lte
-	bound value
-}
-
-func (c *requestCond) holds(env *Env) bool {
-	v, ok := env.Request.Get(c.source, c.path)
-	if c.exists != nil && ok != *c.exists {
-		return false
-	}
-	if c.equals != nil && (!ok || !sameText(env, v, *c.equals)) {
-		return false
-	}
-	if c.notEquals != nil && ok && sameText(env, v, *c.notEquals) {
-		return false
-	}
-	if c.in != nil && (!ok || !slices.ContainsFunc(c.in, func(w value) bool { return sameText(env, v, w) })) {
-		return false
-	}
-	if c.notIn != nil && ok && slices.ContainsFunc(c.notIn, func(w value) bool { return sameText(env, v, w) }) {
-		return false
-	}
-	s, isString := v.(string)
-	if c.matches != nil && (!ok || !isString || !c.matches.MatchString(s)) {
-		return false
-	}
-	if c.notMatches != nil && ok && isString && c.notMatches.MatchString(s) {
-		return false
-	}
-	if c.bytesGt != nil {
-		n, okN := number(c.bytesGt.get(env))
-		if !ok || !isString || !okN || float64(len(s)) <= n {
-			return false
-		}
-	}
-	for _, cmp := range c.cmp {
-		if !ok || !compare(v, cmp, env) {
-			return false
-		}
-	}
-	return true
-}
+func (r *requestCond) holds(env *Env) bool { return r.c.Holds(env.Request, env.Scope) }
 
 // storeCond checks a record of the store.
 type storeCond struct {
 	kind           string
-	key            value
+	key            cond.Operand
 	exists         bool
-	owner, creator *value
+	owner, creator *cond.Operand
 }
 
 func (c *storeCond) holds(env *Env) bool {
-	k, ok := c.key.get(env)
+	k, ok := c.key.Get(env.Scope)
 	if !ok {
 		return false
 	}
@@ -205,13 +115,13 @@ func (c *storeCond) holds(env *Env) bool {
 		return false
 	}
 	if c.owner != nil {
-		o, ok := c.owner.get(env)
+		o, ok := c.owner.Get(env.Scope)
 		if !ok || rec.Owner != tmpl.Text(o) {
 			return false
 		}
 	}
 	if c.creator != nil {
-		o, ok := c.creator.get(env)
+		o, ok := c.creator.Get(env.Scope)
 		if !ok || rec.Creator != tmpl.Text(o) {
 			return false
 		}
@@ -222,22 +132,22 @@ func (c *storeCond) holds(env *Env) bool {
 // countCond compares how many records of a kind there are.
 type countCond struct {
 	kind      string
-	owner     *value
+	owner     *cond.Operand
 	field     string // a gjson path, made from the rule's dotted field once at load
-	equals    *value
-	notEquals *value
-	cmp       []comparison
+	equals    *cond.Operand
+	notEquals *cond.Operand
+	cmp       []cond.Comparison
 }
 
 func (c *countCond) holds(env *Env) bool {
 	for _, cmp := range c.cmp {
-		if _, ok := number(cmp.bound.get(env)); !ok {
+		if !cmp.Defined(env.Scope) {
 			return false // an undefined bound (no edition chosen): no need to count
 		}
 	}
 	var owner string
 	if c.owner != nil {
-		o, ok := c.owner.get(env)
+		o, ok := c.owner.Get(env.Scope)
 		if !ok {
 			return false
 		}
@@ -245,11 +155,11 @@ func (c *countCond) holds(env *Env) bool {
 	}
 	var eq, neq string
 	if c.equals != nil {
-		v, _ := c.equals.get(env)
+		v, _ := c.equals.Get(env.Scope)
 		eq = tmpl.Text(v)
 	}
 	if c.notEquals != nil {
-		v, _ := c.notEquals.get(env)
+		v, _ := c.notEquals.Get(env.Scope)
 		neq = tmpl.Text(v)
 	}
 	n := env.Store.Count(c.kind, func(r store.Record) bool {
@@ -265,7 +175,7 @@ func (c *countCond) holds(env *Env) bool {
 		return true
 	})
 	for _, cmp := range c.cmp {
-		if !compare(n, cmp, env) {
+		if !cmp.Holds(n, env.Scope) {
 			return false
 		}
 	}
@@ -288,35 +198,5 @@ func fieldText(data []byte, path string) string {
 	if !r.Exists() {
 		return ""
 	}
-	return tmpl.Text(live.GJSONValue(r))
-}
-
-func sameText(env *Env, v any, w value) bool {
-	x, ok := w.get(env)
-	return ok && tmpl.Text(v) == tmpl.Text(x)
-}
-
-func compare(v any, c comparison, env *Env) bool {
-	a, ok1 := number(v, true)
-	b, ok2 := number(c.bound.get(env))
-	if !ok1 || !ok2 {
-		return false
-	}
-	switch c.op {
-	case "gt":
-		return a > b
-	case "gte":
-		return a >= b
-	case "lt":
-		return a < b
-	}
-	return a <= b
-}
-
-func number(v any, ok bool) (float64, bool) {
-	if !ok {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(tmpl.Text(v), 64)
-	return f, err == nil
+	return tmpl.Text(tmpl.GJSONValue(r))
 }

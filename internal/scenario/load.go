@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/chatmock/chatmock/internal/cond"
 	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/internal/yamldoc"
 	"github.com/chatmock/chatmock/spec"
@@ -17,7 +18,7 @@ import (
 //go:embed schema.json
 var schemaJSON []byte
 
-var fileSchema = yamldoc.Schema("chatmock-scenarios.json", schemaJSON)
+var fileSchema = yamldoc.Schema("chatmock-scenarios.json", schemaJSON, yamldoc.Ref{Name: cond.SchemaName, JSON: cond.SchemaJSON})
 
 // Error is a scenario file that cannot be used: `file: line N (pointer):
 // message`, as rule files do.

@@ -50,8 +50,8 @@ func TestExampleFilesLoadAndMatchTheDocuments(t *testing.T) {
 
 func TestBadFilesNameFileAndLine(t *testing.T) {
 	tests := []struct{ file, want string }{
-		{"typo-key.yaml", "testdata/typo-key.yaml: line 5 (/scenarios/0/when/0/equls): additional properties 'equls' not allowed"},
-		{"typo-field.yaml", "testdata/typo-field.yaml: line 3 (/scenarios/0/exmaple): additional properties 'exmaple' not allowed"},
+		{"typo-key.yaml", "testdata/typo-key.yaml: line 5 (/scenarios/0/when/0/equls): unknown key \"equls\""},
+		{"typo-field.yaml", "testdata/typo-field.yaml: line 3 (/scenarios/0/exmaple): unknown key \"exmaple\""},
 		{"bad-fault.yaml", "testdata/bad-fault.yaml: line 5 (/scenarios/1/fault): value must be one of 'reset', 'empty', 'malformed', 'drip', 'timeout'"},
 		{"drip-without-fault.yaml", "testdata/drip-without-fault.yaml: line 4 (/scenarios/0/drip_ms): only with fault drip"},
 		{"bad-delay.yaml", "testdata/bad-delay.yaml: line 4 (/scenarios/0/delay/min_ms): 900 is above max_ms 100"},

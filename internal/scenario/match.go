@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/chatmock/chatmock/internal/cond"
 	"github.com/chatmock/chatmock/internal/tmpl"
 )
 
@@ -29,11 +30,11 @@ type Hit struct {
 //
 // A scenario with only a delay is a hit too: the caller waits, then answers
 // normally.
-func (r *Registry) Match(operation string, req Request, now time.Time) (Hit, bool) {
+func (r *Registry) Match(operation string, req cond.Request, now time.Time) (Hit, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for i, e := range r.list {
-		if e.s.Operation != operation || !e.holds(req) {
+		if e.s.Operation != operation || !cond.All(e.conds, req, nil) {
 			continue
 		}
 		if e.s.RateLimit != nil && e.take(now) {
@@ -51,15 +52,6 @@ func (r *Registry) Match(operation string, req Request, now time.Time) (Hit, boo
 		return r.hit(e), true
 	}
 	return Hit{}, false
-}
-
-func (e *entry) holds(req Request) bool {
-	for i := range e.conds {
-		if !e.conds[i].holds(req) {
-			return false
-		}
-	}
-	return true
 }
 
 // take refills the bucket to now and takes a token from it; false means

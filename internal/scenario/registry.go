@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chatmock/chatmock/internal/cond"
 	"github.com/chatmock/chatmock/internal/tmpl"
 )
 
@@ -24,7 +25,7 @@ type Registry struct {
 // entry is a scenario with its compiled conditions and its mutable budget.
 type entry struct {
 	s         Scenario
-	conds     []cond
+	conds     []cond.Cond
 	remaining int       // times left; meaningful when s.Times != nil
 	tokens    float64   // rate limit bucket
 	refilled  time.Time // when tokens were last refilled; zero before the first call

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/chatmock/chatmock/internal/cond"
 )
 
 // Scenario is a scenario as clients send it: JSON through the admin API,
@@ -91,18 +93,22 @@ func (s *Scenario) Check() error {
 }
 
 // compile checks the scenario and compiles its conditions.
-func (s *Scenario) compile() ([]cond, error) {
+func (s *Scenario) compile() ([]cond.Cond, error) {
 	checks := []func() error{s.checkMatcher, s.checkAnswer, s.checkDelay, s.checkFault, s.checkRateLimit, s.checkBudget, s.checkEffect}
 	for _, c := range checks {
 		if err := c(); err != nil {
 			return nil, err
 		}
 	}
-	conds := make([]cond, 0, len(s.When))
+	conds := make([]cond.Cond, 0, len(s.When))
 	for i, m := range s.When {
-		c, err := compileCond(m, fmt.Sprintf("when.%d", i))
+		c, err := cond.Compile(m)
 		if err != nil {
-			return nil, err
+			field := fmt.Sprintf("when.%d", i)
+			if e := err.(*cond.Error); e.Key != "" {
+				field += "." + strings.ReplaceAll(e.Key, "/", ".")
+			}
+			return nil, bad(field, "%s", err.(*cond.Error).Msg)
 		}
 		conds = append(conds, c)
 	}

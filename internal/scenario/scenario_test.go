@@ -48,9 +48,9 @@ func TestCheck(t *testing.T) {
 		{"rate 0", `{"operation":"create_group","rate_limit":{"per_second":0,"example":"60007"}}`, "rate_limit.per_second: 0: allow at least 1 call a second"},
 		{"rate no example", `{"operation":"create_group","rate_limit":{"per_second":5}}`, "rate_limit.example: required: the API's own limit error to answer beyond the rate"},
 		{"rate and example", `{"operation":"create_group","example":"10021","rate_limit":{"per_second":5,"example":"60007"}}`, "rate_limit: answers with its own example: drop example, body and fault"},
-		{"condition typo", `{"operation":"create_group","fault":"reset","when":[{"body":"GroupId","equls":"x"}]}`, `when.0.equls: unknown key "equls" (a condition takes one of body, query, header, and exists, equals, matches)`},
-		{"condition two sources", `{"operation":"create_group","fault":"reset","when":[{"body":"a","query":"b","exists":true}]}`, "when.0: a condition names one of body, query, header"},
-		{"condition no test", `{"operation":"create_group","fault":"reset","when":[{"query":"debug"}]}`, `when.0: the condition on query "debug" tests nothing (add exists, equals or matches)`},
+		{"condition typo", `{"operation":"create_group","fault":"reset","when":[{"body":"GroupId","equls":"x"}]}`, `when.0.equls: unknown key "equls" (a condition names one of body, query, header, path, tested with exists, equals, notEquals, in, notIn, matches, notMatches, gt, gte, lt, lte, bytesGt, bytesGte, bytesLt, bytesLte)`},
+		{"condition two sources", `{"operation":"create_group","fault":"reset","when":[{"body":"a","query":"b","exists":true}]}`, "when.0: a condition names one of body, query, header, path"},
+		{"condition no test", `{"operation":"create_group","fault":"reset","when":[{"query":"debug"}]}`, `when.0: the condition on query "debug" tests nothing (add exists, equals, in, matches, gt, ...)`},
 		{"condition bad regexp", `{"operation":"create_group","fault":"reset","when":[{"body":"a","matches":"("}]}`, "when.0.matches: not a regular expression: error parsing regexp: missing closing ): `(`"},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,8 @@
 package tmpl
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -94,4 +96,58 @@ func DeepCopy(v any) any {
 		return out
 	}
 	return v
+}
+
+// SetAt is a value set at a dotted path of a body (`set: {ErrorInfo: ...}`
+// of an error case, a rule's effect, a live answer).
+type SetAt struct {
+	Path  string
+	Value *Template
+}
+
+// CompileSet compiles a `set` object, its paths in sorted order so that
+// they always apply in one order (and seeded values repeat). On an error
+// it names the path whose template did not compile.
+func CompileSet(set map[string]any) (out []SetAt, bad string, err error) {
+	paths := make([]string, 0, len(set))
+	for p := range set {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		t, err := Compile(set[p])
+		if err != nil {
+			return nil, p, err
+		}
+		out = append(out, SetAt{Path: p, Value: t})
+	}
+	return out, "", nil
+}
+
+// Apply renders each value into body at its path, in order, and returns
+// the body. In a *Vars scope a value sees the value there now (current)
+// and, below a '#', the element and its index; a value left undefined by
+// an optional term removes the key. Errors name the path.
+func Apply(body any, set []SetAt, s Scope) (any, error) {
+	vars, _ := s.(*Vars)
+	for _, at := range set {
+		var err error
+		body, err = SetPath(body, at.Path, func(current any, elems []Element) (any, error) {
+			if vars != nil {
+				vars.elems, vars.current = elems, current
+			}
+			v, present, err := at.Value.RenderOptional(s)
+			if !present {
+				return Omitted, err
+			}
+			return v, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("set %s: %w", at.Path, err)
+		}
+	}
+	if vars != nil {
+		vars.elems, vars.current = nil, nil
+	}
+	return body, nil
 }

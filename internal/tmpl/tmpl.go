@@ -332,3 +332,10 @@ func Text(v any) string {
 	}
 	return string(b)
 }
+
+// Constant is the template's value when it has no placeholder to render:
+// a plain string, number, boolean or null.
+func (t *Template) Constant() (any, bool) {
+	l, ok := t.node.(literal)
+	return l.v, ok
+}

@@ -111,3 +111,21 @@ func TestCompileErrors(t *testing.T) {
 		t.Error("an unknown function should fail at render")
 	}
 }
+
+func TestRandomIsSeeded(t *testing.T) {
+	draw := func(g *Gen) string {
+		v, _, _ := (&Vars{Gen: g}).Call("random", []any{"@TGS#2", json.Number("8")})
+		return v.(string)
+	}
+	a, b := draw(NewGen(7, true, nil)), draw(NewGen(7, true, nil))
+	if a != b || len(a) != 14 || !strings.HasPrefix(a, "@TGS#2") {
+		t.Errorf("seeded draws %q %q", a, b)
+	}
+	n, _, err := (&Vars{Gen: NewGen(7, true, nil)}).Call("randomInt", []any{json.Number("5"), json.Number("5")})
+	if err != nil || n != json.Number("5") {
+		t.Errorf("randomInt(5,5) = %v %v", n, err)
+	}
+	if _, _, err := (&Vars{Gen: NewGen(7, true, nil)}).Call("nope", nil); err == nil {
+		t.Error("an unknown function should fail")
+	}
+}

@@ -33,16 +33,26 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
-// Schema compiles an embedded JSON Schema once, on first use.
-func Schema(name string, raw []byte) func() (*jsonschema.Schema, error) {
+// Ref is a further schema that one compiled by Schema refers to by name
+// ($ref: chatmock-condition.json).
+type Ref struct {
+	Name string
+	JSON []byte
+}
+
+// Schema compiles an embedded JSON Schema, with the schemas it refers to,
+// once, on first use.
+func Schema(name string, raw []byte, refs ...Ref) func() (*jsonschema.Schema, error) {
 	return sync.OnceValues(func() (*jsonschema.Schema, error) {
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-		if err != nil {
-			return nil, err
-		}
 		c := jsonschema.NewCompiler()
-		if err := c.AddResource(name, doc); err != nil {
-			return nil, err
+		for _, r := range append([]Ref{{name, raw}}, refs...) {
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(r.JSON))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", r.Name, err)
+			}
+			if err := c.AddResource(r.Name, doc); err != nil {
+				return nil, err
+			}
 		}
 		return c.Compile(name)
 	})
@@ -61,11 +71,12 @@ func Load(src spec.Source, schema *jsonschema.Schema) (*Doc, error) {
 	}
 	if err := schema.Validate(doc.Value); err != nil {
 		v := spec.Violations(err)[0]
-		ptr := v.Pointer
+		ptr, msg := v.Pointer, v.Message
 		if k, ok := v.Kind.(*kind.AdditionalProperties); ok && len(k.Properties) > 0 {
 			ptr += spec.Pointer(k.Properties[0])
+			msg = fmt.Sprintf("unknown key %q", k.Properties[0])
 		}
-		return nil, &Error{File: src.Name, Line: doc.Line(ptr), Pointer: ptr, Msg: v.Message}
+		return nil, &Error{File: src.Name, Line: doc.Line(ptr), Pointer: ptr, Msg: msg}
 	}
 	return doc, nil
 }
