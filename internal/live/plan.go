@@ -28,6 +28,8 @@
 // random(prefix, n, alphabet?), randomInt(min, max), uuid(name?) (from the
 // name, so it is stable; random without one), isoDate(value) (a
 // .NET /Date(ms+hhmm)/ as ISO 8601; ISO 8601 as it is).
+//
+// It may import: internal/record, internal/tmpl.
 package live
 
 import (
