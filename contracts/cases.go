@@ -4,6 +4,9 @@
 // A case is a request to send and what the documents say must come back.
 // Cases are derived from the documents, never listed by hand per API: for
 // now, every documented request example, expecting a documented success.
+//
+// It may import: internal/envelope, internal/schema/schemanode,
+// internal/tmpl, spec.
 package contracts
 
 import (

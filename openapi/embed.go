@@ -1,5 +1,7 @@
 // Package openapi holds chatmock's bundled OpenAPI documents, one per API.
 // They are embedded so the binary needs no files beside it.
+//
+// It may import: nothing of the module.
 package openapi
 
 import "embed"

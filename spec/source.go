@@ -3,6 +3,11 @@
 // compiles every request and response schema with jsonschema/v6 (the
 // x-max-bytes keyword included), so that the mock, the contract runner and
 // the linter all see the same compiled documents.
+//
+// It may import: fixtures, internal/codec/formbody, internal/codec/jsonbody,
+// internal/codec/xmlbody, internal/envelope, internal/inputfile,
+// internal/live, internal/schema/schemafast, internal/schema/schemanode,
+// openapi.
 package spec
 
 import (

@@ -2,6 +2,8 @@
 // that reads the request body and answers fixed bytes, with the same server
 // settings chatmock serve uses. Whatever chatmock does beyond that is what
 // the benchmark measures.
+//
+// It may import: nothing of the module.
 package main
 
 import (

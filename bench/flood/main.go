@@ -9,6 +9,8 @@
 // With -check it sends each request once and prints its status and the
 // start of its answer. It prints, per request, how many were answered with
 // each status, and exits 1 on a transport error or a 5xx answer.
+//
+// It may import: nothing of the module.
 package main
 
 import (

@@ -6,6 +6,8 @@
 // The server must print "... on http://ADDR" on stdout once it listens (as
 // chatmock serve does); the health path is then polled every millisecond.
 // It prints one duration per start, in milliseconds, in the order run.
+//
+// It may import: nothing of the module.
 package main
 
 import (

@@ -1,5 +1,8 @@
 // Command chatmock serves mock chat APIs from OpenAPI documents and checks
 // real implementations against the same documents.
+//
+// It may import: contracts, internal/inputfile, internal/lint,
+// internal/rules, internal/scenario, internal/store, mockserver, spec.
 package main
 
 import (

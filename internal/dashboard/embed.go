@@ -3,6 +3,8 @@
 // (no framework, no build step) and embedded in the binary, so it works
 // offline. The page reads and drives the admin API with fetch; it holds no
 // data itself.
+//
+// It may import: nothing of the module.
 package dashboard
 
 import "embed"

@@ -23,6 +23,8 @@
 //	      answer: {status: 401, body: {Message: denied}}
 //	    - failure: media.unsupported
 //	      ignore: true       # the API does not check this: go on as if it were fine
+//
+// It may import: internal/tmpl.
 package envelope
 
 import (

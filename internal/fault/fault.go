@@ -3,6 +3,8 @@
 // truncated bodies, bodies sent slowly, and answers that never come. Every
 // wait honours the request's context, so a client that goes away frees the
 // handler at once.
+//
+// It may import: nothing of the module.
 package fault
 
 import (

@@ -10,6 +10,8 @@
 // scanner) and note each request head; the server's ConnContext puts the
 // connection's notes in each request's context, and Check finds the
 // request's own.
+//
+// It may import: nothing of the module.
 package framing
 
 import (

@@ -3,6 +3,8 @@
 // fine) no larger than a limit, checked before anything is read, so a device,
 // a named pipe or a huge file is refused at once instead of blocking start-up
 // or filling memory.
+//
+// It may import: nothing of the module.
 package inputfile
 
 import (

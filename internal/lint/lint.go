@@ -2,6 +2,8 @@
 // kin-openapi's validation, every operation must have an operationId, and
 // every example of a request body or a response, named or inline, must
 // validate against the schema of its own media type, x-max-bytes included.
+//
+// It may import: spec.
 package lint
 
 import (

@@ -24,6 +24,8 @@
 // element.*, current; from the store, see StoreKey: record.*, key, found,
 // count and answer.*) and the calls (now, id, seq, random, randomInt,
 // uuid, isoDate).
+//
+// It may import: internal/cond, internal/tmpl.
 package live
 
 import (

@@ -1,6 +1,8 @@
 // Package rawhttp sends hand-written HTTP/1.x bytes to a server and reads
 // back what it answers: for tests of what a server does with bytes no
 // client library would send (pipelines, smuggling attempts, bad framing).
+//
+// It may import: nothing of the module.
 package rawhttp
 
 import (

@@ -1,6 +1,8 @@
 // Package record is the value the store keeps and the templates read: one
 // stored resource. It is a leaf, so that what reads records (the live
 // answers the loader compiles) does not link the store that keeps them.
+//
+// It may import: nothing of the module.
 package record
 
 import (

@@ -3,6 +3,9 @@
 // edition's limits, and whose effect is a documented example or answer of
 // the API. Files are checked against a JSON Schema at start-up; a bad file
 // stops start-up with `file: line N (pointer): message`.
+//
+// It may import: fixtures, internal/cond, internal/envelope,
+// internal/inputfile, internal/store, internal/tmpl, internal/yamldoc, spec.
 package rules
 
 import (

@@ -4,6 +4,9 @@
 // probability). Clients add them through the admin API or a Prefer header,
 // or name scenario files with --scenarios; the mock asks the Registry for
 // the scenario that applies to each request.
+//
+// It may import: internal/cond, internal/inputfile, internal/tmpl,
+// internal/yamldoc, spec.
 package scenario
 
 import (

@@ -10,4 +10,6 @@
 // Records handed out by the Store are copies of the Record struct, but their
 // Data field is shared with the Store: callers must treat Data as read-only,
 // both after passing it to Create and after reading it back.
+//
+// It may import: internal/inputfile, internal/record.
 package store

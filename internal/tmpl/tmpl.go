@@ -18,6 +18,8 @@
 //	{"$join": {"item": T, "sep": ", "}}     a string: T per item, joined
 //	{"$if": "{{found}}", "then": T, "else": E}   T when the value is set and
 //	                                         not false, "" or 0; else E (null if absent)
+//
+// It may import: internal/record.
 package tmpl
 
 import (

@@ -2,6 +2,8 @@
 // files) as JSON values, keeping the line each JSON pointer starts on, and
 // checks them against a JSON Schema, so every problem names its file, line
 // and pointer.
+//
+// It may import: internal/inputfile, spec.
 package yamldoc
 
 import (

@@ -15,6 +15,8 @@
 // WithRuleFiles and WithScenarioFiles add rules and scenarios, WithSeed
 // makes generated values repeatable. It owns nothing of the mock: every call it makes is
 // one the admin API documents (openapi/admin/chatmock-admin.yaml).
+//
+// It may import: mockserver.
 package mocktest
 
 import (

@@ -16,6 +16,8 @@
 //
 // The schema is compiled into a plan once, at start-up; decoding walks each
 // key along the plan, so keys nest only as deep as the schema does.
+//
+// It may import: internal/codec/jsonbody, internal/schema/schemanode.
 package formbody
 
 import (

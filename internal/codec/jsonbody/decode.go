@@ -13,6 +13,8 @@
 //   - objects and arrays nested deeper than MaxDepth.
 //
 // Every refusal is a *SyntaxError whose message can be shown to the client.
+//
+// It may import: nothing of the module.
 package jsonbody
 
 import "sync"

@@ -10,6 +10,8 @@
 // the XML tokens and the plan together, so validation of the decoded value
 // reports the same violations, at the same JSON pointers, as for JSON;
 // encoding walks the value and the plan together.
+//
+// It may import: internal/codec/jsonbody, internal/schema/schemanode.
 package xmlbody
 
 import (

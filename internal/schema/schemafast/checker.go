@@ -13,6 +13,8 @@
 // Where the Checker cannot be sure it agrees with jsonschema (a value of a
 // Go type that is not JSON, a number big.Rat cannot read) it answers no, so
 // the caller falls back; it never answers yes where jsonschema would not.
+//
+// It may import: nothing of the module.
 package schemafast
 
 import "github.com/santhosh-tekuri/jsonschema/v6"

@@ -32,6 +32,8 @@
 // Recursion is bounded: once a $ref is met again below itself, the nested
 // node gets only its required properties and minItems items, and past
 // schemanode.MaxDepth levels objects and arrays come out empty.
+//
+// It may import: internal/schema/schemanode.
 package schemagen
 
 import (

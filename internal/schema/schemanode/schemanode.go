@@ -3,6 +3,8 @@
 // laying each node's own keywords over what it refers to, and tells a
 // node's JSON types. The XML codec, the form decoder and the example
 // generator all walk schemas through it.
+//
+// It may import: nothing of the module.
 package schemanode
 
 import (
