@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/internal/scenario"
@@ -20,48 +21,112 @@ func WithRuleFiles(paths ...string) Option {
 	return func(o *options) { o.ruleFiles = append(o.ruleFiles, paths...) }
 }
 
+// WithoutBundledRules leaves the bundled business rules out: Load uses
+// only the files of WithRuleFiles.
+func WithoutBundledRules() Option {
+	return func(o *options) { o.noBundledRules = true }
+}
+
 // WithScenarioFiles arms the scenarios of the files (or folders) at paths
 // from the start; read by Load.
 func WithScenarioFiles(paths ...string) Option {
 	return func(o *options) { o.scenarioFiles = append(o.scenarioFiles, paths...) }
 }
 
+// PathError is a path given to WithDocuments, WithRuleFiles or
+// WithScenarioFiles that names nothing to read (a missing file, a folder
+// with no document): the caller's to fix.
+type PathError struct {
+	Option string
+	Err    error
+}
+
+func (e *PathError) Error() string { return e.Err.Error() }
+
+func (e *PathError) Unwrap() error { return e.Err }
+
 // Load builds a Server as chatmock serve does, from files: the documents
 // of WithDocuments (the bundled ones without it), the bundled business
-// rules and those of WithRuleFiles, and the scenarios of
-// WithScenarioFiles armed. The other options apply as in New, after
-// these: WithRules or WithScenarios replace what Load read.
+// rules (unless WithoutBundledRules) and those of WithRuleFiles, and the
+// scenarios of WithScenarioFiles armed. The other options apply as in New,
+// after these: WithRules or WithScenarios replace what Load read.
 func Load(ctx context.Context, opts ...Option) (*Server, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
+	f, err := o.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var armed []*scenario.Scenario
+	for _, name := range f.scenarioOrder {
+		armed = append(armed, f.scenarios[name]...)
+	}
+	return New(f.set, append([]Option{WithRules(f.rules), WithScenarios(armed)}, opts...)...)
+}
+
+// ReloadFiles reads the files Load read once more and swaps them in, as
+// Reload does: the store, the journal and the scenarios armed by other
+// means stay. A file that does not load leaves everything as it was.
+func (s *Server) ReloadFiles(ctx context.Context) error {
+	f, err := s.opts.read(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Reload(f.set, f.rules, f.scenarios)
+}
+
+// loaded is what Load reads: the documents, the rules and each scenario
+// file's scenarios (by file name, in the order given).
+type loaded struct {
+	set           *spec.Set
+	rules         *rules.Set
+	scenarios     map[string][]*scenario.Scenario
+	scenarioOrder []string
+}
+
+func (o *options) read(ctx context.Context) (*loaded, error) {
 	srcs := spec.Bundled()
 	if len(o.documents) > 0 {
 		var err error
 		if srcs, err = spec.FromPaths(o.documents); err != nil {
-			return nil, err
+			return nil, &PathError{"WithDocuments", err}
 		}
 	}
 	set, err := spec.Load(ctx, srcs)
 	if err != nil {
 		return nil, err
 	}
+	var ruleSrcs []rules.Source
+	if !o.noBundledRules {
+		ruleSrcs = rules.Bundled()
+	}
 	extra, err := rules.FromPaths(o.ruleFiles)
 	if err != nil {
-		return nil, err
+		return nil, &PathError{"WithRuleFiles", err}
 	}
-	rs, err := rules.Load(append(rules.Bundled(), extra...))
+	rs, err := rules.Load(append(ruleSrcs, extra...))
 	if err != nil {
 		return nil, err
 	}
 	scSrcs, err := scenario.FromPaths(o.scenarioFiles)
 	if err != nil {
-		return nil, err
+		return nil, &PathError{"WithScenarioFiles", err}
 	}
-	armed, err := scenario.LoadFiles(scSrcs)
-	if err != nil {
-		return nil, err
+	f := &loaded{set: set, rules: rs, scenarios: map[string][]*scenario.Scenario{}}
+	for _, src := range scSrcs {
+		list, err := scenario.LoadFiles([]spec.Source{src})
+		if err != nil {
+			return nil, err
+		}
+		if _, seen := f.scenarios[src.Name]; !seen {
+			f.scenarioOrder = append(f.scenarioOrder, src.Name)
+		}
+		f.scenarios[src.Name] = list
 	}
-	return New(set, append([]Option{WithRules(rs), WithScenarios(armed)}, opts...)...)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("loading: %w", err)
+	}
+	return f, nil
 }

@@ -78,6 +78,7 @@ type options struct {
 
 	// Read by Load, not New.
 	documents, ruleFiles, scenarioFiles []string
+	noBundledRules                      bool
 }
 
 // Option configures a Server.
@@ -270,6 +271,9 @@ func (s *Server) Reload(set *spec.Set, rs *rules.Set, files map[string][]*scenar
 	s.tbl.Store(t)
 	return nil
 }
+
+// Documents are the documents the mock serves now.
+func (s *Server) Documents() *spec.Set { return s.tbl.Load().set }
 
 // Handler is the mock as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.handler }

@@ -17,11 +17,8 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/internal/inputfile"
-	"github.com/chatmock/chatmock/internal/rules"
-	"github.com/chatmock/chatmock/internal/scenario"
 	"github.com/chatmock/chatmock/internal/store"
 	"github.com/chatmock/chatmock/mockserver"
-	"github.com/chatmock/chatmock/spec"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
@@ -106,42 +103,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		}
 		opts = append(opts, mockserver.WithEdition(api, name))
 	}
-	scSrcs, err := scenario.FromPaths(scenarioPaths)
-	if err != nil {
-		return pathError(err)
-	}
-	// load reads the documents, rules and scenario files: once now, and
-	// again on every change with --watch.
-	load := func() (*spec.Set, *rules.Set, map[string][]*scenario.Scenario, error) {
-		srcs, err := sources(*specs)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		set, err := spec.Load(ctx, srcs)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		rs, err := loadRules(rulePaths, *rulesOnly)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		files := map[string][]*scenario.Scenario{}
-		for _, src := range scSrcs {
-			list, err := scenario.LoadFiles([]spec.Source{src})
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			files[src.Name] = list
-		}
-		return set, rs, files, nil
-	}
-	set, ruleSet, files, err := load()
-	if err != nil {
-		return err
-	}
-	var armed []*scenario.Scenario
-	for _, src := range scSrcs {
-		armed = append(armed, files[src.Name]...)
+	opts = append(opts, mockserver.WithDocuments(*specs...), mockserver.WithRuleFiles(rulePaths...),
+		mockserver.WithScenarioFiles(scenarioPaths...))
+	if *rulesOnly {
+		opts = append(opts, mockserver.WithoutBundledRules())
 	}
 	st, err := loadStore(*statePath, store.Limits{Records: *maxResources, Bytes: storeBytes})
 	if err != nil {
@@ -152,10 +117,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		return err
 	}
 	defer ln.Close()
-	opts = append(opts, mockserver.WithRules(ruleSet), mockserver.WithStore(st), mockserver.WithScenarios(armed),
+	opts = append(opts, mockserver.WithStore(st),
 		mockserver.WithAdminAccess(isLoopback(ln.Addr()), *adminToken), mockserver.WithAllowedHosts(allowedHosts...))
-	mock, err := mockserver.New(set, opts...)
-	if err != nil {
+	mock, err := mockserver.Load(ctx, opts...)
+	if pe := (*mockserver.PathError)(nil); errors.As(err, &pe) {
+		return pathError(pe.Err)
+	} else if err != nil {
 		return err
 	}
 	if *statePath != "" {
@@ -173,14 +140,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	}
 	if *watchFiles {
 		go watch(ctx, append(append(append([]string{}, *specs...), rulePaths...), scenarioPaths...), func() error {
-			set, rs, files, err := load()
-			if err != nil {
-				return err
-			}
-			return mock.Reload(set, rs, files)
+			return mock.ReloadFiles(ctx)
 		}, logger)
 	}
 	tuneRuntime()
+	set := mock.Documents()
 	fmt.Fprintf(stdout, "chatmock: serving %d operations of %d documents on http://%s\n",
 		len(set.Operations()), len(set.Documents), ln.Addr())
 	srv := newHTTPServer(mock.Handler(), logger)
@@ -312,19 +276,6 @@ func loadStore(path string, lim store.Limits) (*store.Store, error) {
 		return nil, &inputfile.Error{Name: "--state", Problem: over.Error()}
 	}
 	return st, err
-}
-
-// loadRules reads the bundled rule files and those --rules names.
-func loadRules(paths []string, only bool) (*rules.Set, error) {
-	var srcs []rules.Source
-	if !only {
-		srcs = rules.Bundled()
-	}
-	extra, err := rules.FromPaths(paths)
-	if err != nil {
-		return nil, pathError(err)
-	}
-	return rules.Load(append(srcs, extra...))
 }
 
 // mib writes a whole number of MiB as parseSize reads it.

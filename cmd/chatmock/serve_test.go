@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/mockserver"
-	"github.com/chatmock/chatmock/spec"
 )
 
 // startHTTPServer serves the bundled mock through newHTTPServer, adjusted
@@ -23,16 +22,8 @@ import (
 // the test ends.
 func startHTTPServer(t *testing.T, tune func(*http.Server)) string {
 	t.Helper()
-	set, err := spec.Load(context.Background(), spec.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := loadRules(nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	logger := slog.New(slog.DiscardHandler)
-	mock, err := mockserver.New(set, mockserver.WithRules(rs), mockserver.WithSeed(1), mockserver.WithLogger(logger))
+	mock, err := mockserver.Load(context.Background(), mockserver.WithSeed(1), mockserver.WithLogger(logger))
 	if err != nil {
 		t.Fatal(err)
 	}
