@@ -45,7 +45,7 @@ func preferHit(ex *exchange) (scenario.Hit, bool) {
 // scenarioAnswer is the answer a scenario gives: a documented example
 // (its status overridable), or a custom status and body.
 func (rt *route) scenarioAnswer(ex *exchange, hit scenario.Hit) *answer {
-	resp := &envelope.Response{Case: -1, Headers: map[string]string{}}
+	resp := &envelope.Answer{Case: -1, Headers: map[string]string{}}
 	if hit.Example != "" {
 		status, body, ok := rt.examples().Instance(hit.Example)
 		if !ok {

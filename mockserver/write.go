@@ -55,7 +55,7 @@ func encodeJSON(mediaType string, status int, value any) (*answer, error) {
 // fromEnvelope encodes an error answer: in the media type the declaration
 // names, else one negotiated among the operation's media types for that
 // status, else JSON.
-func (rt *route) fromEnvelope(ex *exchange, resp *envelope.Response) *answer {
+func (rt *route) fromEnvelope(ex *exchange, resp *envelope.Answer) *answer {
 	var media *spec.Media
 	status := strconv.Itoa(resp.Status)
 	list := rt.op.Responses[status]
@@ -93,7 +93,7 @@ func (rt *route) fromEnvelope(ex *exchange, resp *envelope.Response) *answer {
 }
 
 // plainAnswer encodes an envelope answer that belongs to no operation.
-func plainAnswer(resp *envelope.Response) *answer {
+func plainAnswer(resp *envelope.Answer) *answer {
 	if resp.Body == nil {
 		return &answer{status: resp.Status, headers: resp.Headers}
 	}

@@ -9,7 +9,7 @@ import (
 // renders its value into the body at its path (tmpl.Apply). It is the one
 // renderer of "an example, a status, values set at paths", for error
 // cases, rules and scenarios alike.
-func (r *Response) Apply(status int, set []tmpl.SetAt, scope tmpl.Scope) error {
+func (r *Answer) Apply(status int, set []tmpl.SetAt, scope tmpl.Scope) error {
 	if status != 0 {
 		r.Status = status
 	}

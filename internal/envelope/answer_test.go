@@ -16,7 +16,7 @@ func TestCompileSetAndApply(t *testing.T) {
 	}
 	ex := Examples{"e": {Status: 400, Value: map[string]any{"a": json.Number("0")}}}
 	status, body, _ := ex.Instance("e")
-	resp := &Response{Status: status, Body: body}
+	resp := &Answer{Status: status, Body: body}
 	if err := resp.Apply(0, set, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -63,12 +63,12 @@ var classes = []Class{RouteNotFound, MethodNotAllowed, BodyTooLarge, Security, P
 // Declaration is one API's compiled x-chatmock-errors.
 type Declaration struct {
 	texts    map[string]map[string]*tmpl.Template // name → keyword or class → text
-	envelope *Answer
+	envelope *AnswerTemplate
 	cases    []*Case
 }
 
-// Answer is a status, a media type, headers and a body template.
-type Answer struct {
+// AnswerTemplate is a declared answer: a status, a media type, headers and a body template.
+type AnswerTemplate struct {
 	Status      int
 	ContentType string // "" negotiates among the operation's media types for Status
 	Headers     map[string]*tmpl.Template
@@ -85,7 +85,7 @@ type Case struct {
 	PathPrefix string   // for route failures: the request path's prefix
 	Ignore     bool
 	Example    string
-	Answer     *Answer
+	Template   *AnswerTemplate
 	Status     int
 	Set        []tmpl.SetAt // values set at dotted paths of the body
 }
@@ -172,8 +172,8 @@ func Parse(root map[string]any) (*Declaration, error) {
 	return d, nil
 }
 
-func compileAnswer(ra *rawAnswer, ptr string) (*Answer, error) {
-	a := &Answer{Status: ra.Status, ContentType: ra.ContentType, Headers: map[string]*tmpl.Template{}}
+func compileAnswer(ra *rawAnswer, ptr string) (*AnswerTemplate, error) {
+	a := &AnswerTemplate{Status: ra.Status, ContentType: ra.ContentType, Headers: map[string]*tmpl.Template{}}
 	if a.Status < 100 || a.Status > 599 {
 		return nil, &DeclError{ptr + "/status", fmt.Sprintf("want an HTTP status, got %d", a.Status)}
 	}
@@ -215,7 +215,7 @@ func compileCase(rc rawCase, ptr string) (*Case, error) {
 		return nil, &DeclError{ptr, "a case has one of ignore, example or answer (or only set/status, over the envelope)"}
 	}
 	if rc.Answer != nil {
-		if c.Answer, err = compileAnswer(rc.Answer, ptr+"/answer"); err != nil {
+		if c.Template, err = compileAnswer(rc.Answer, ptr+"/answer"); err != nil {
 			return nil, err
 		}
 	}

@@ -31,8 +31,8 @@ func (x Examples) Instance(name string) (status int, body any, ok bool) {
 	return e.Status, tmpl.DeepCopy(e.Value), true
 }
 
-// Response is the answer to send.
-type Response struct {
+// Answer is an answer the mock renders from a declaration, a rule or a scenario, before it is encoded.
+type Answer struct {
 	Status    int
 	MediaType string // "" lets the caller negotiate among the documented media types for Status
 	Headers   map[string]string
@@ -55,7 +55,7 @@ func (d *Declaration) Ignores(f *Failure, req *Request) bool {
 
 // Render answers the failures of one request. With no declaration it is
 // RFC 9457 problem+json listing every failure.
-func Render(d *Declaration, failures []Failure, req *Request, ex Examples) (*Response, error) {
+func Render(d *Declaration, failures []Failure, req *Request, ex Examples) (*Answer, error) {
 	if len(failures) == 0 {
 		return nil, fmt.Errorf("no failures to answer")
 	}
@@ -85,7 +85,7 @@ func Render(d *Declaration, failures []Failure, req *Request, ex Examples) (*Res
 	if best >= 0 {
 		c = d.cases[best]
 	}
-	resp := &Response{Case: best, Failures: group, Headers: map[string]string{}}
+	resp := &Answer{Case: best, Failures: group, Headers: map[string]string{}}
 	answer := d.envelope
 	switch {
 	case c != nil && c.Example != "":
@@ -97,8 +97,8 @@ func Render(d *Declaration, failures []Failure, req *Request, ex Examples) (*Res
 		}
 		resp.Status, resp.Body = status, body
 		answer = nil
-	case c != nil && c.Answer != nil:
-		answer = c.Answer
+	case c != nil && c.Template != nil:
+		answer = c.Template
 	}
 	if answer != nil {
 		body, err := answer.Body.Render(scope)
@@ -181,7 +181,7 @@ func (d *Declaration) scope(group []Failure, req *Request) tmpl.Scope {
 }
 
 // problem is the RFC 9457 answer for an API that declares no envelope.
-func problem(failures []Failure, req *Request) *Response {
+func problem(failures []Failure, req *Request) *Answer {
 	status := problemStatus(failures[0].Class)
 	errs := make([]any, 0, len(failures))
 	for _, f := range failures {
@@ -200,7 +200,7 @@ func problem(failures []Failure, req *Request) *Response {
 	}
 	body := Problem(string(failures[0].Class), status, fmt.Sprintf("%s %s: %d problem(s) with the request", req.Method, req.Path, len(failures)))
 	body["errors"] = errs
-	return &Response{Status: status, MediaType: ProblemMediaType, Body: body, Case: -1, Failures: failures, Headers: map[string]string{}}
+	return &Answer{Status: status, MediaType: ProblemMediaType, Body: body, Case: -1, Failures: failures, Headers: map[string]string{}}
 }
 
 func problemStatus(c Class) int {

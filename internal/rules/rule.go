@@ -66,8 +66,8 @@ func (r *Rule) Holds(env *Env) bool {
 }
 
 // Render answers with the effect. Examples are the operation's.
-func (e *Effect) Render(env *Env, ex envelope.Examples) (*envelope.Response, error) {
-	resp := &envelope.Response{Case: -1, Headers: map[string]string{}}
+func (e *Effect) Render(env *Env, ex envelope.Examples) (*envelope.Answer, error) {
+	resp := &envelope.Answer{Case: -1, Headers: map[string]string{}}
 	if e.answer != nil {
 		body, err := e.answer.body.Render(env.Scope)
 		if err != nil {
