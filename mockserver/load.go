@@ -27,6 +27,12 @@ func WithoutBundledRules() Option {
 	return func(o *options) { o.noBundledRules = true }
 }
 
+// WithStrict refuses documents with any defect; without it Load leaves
+// out the operations a defect spoils, and Documents().Warnings names them.
+func WithStrict() Option {
+	return func(o *options) { o.strict = true }
+}
+
 // WithScenarioFiles arms the scenarios of the files (or folders) at paths
 // from the start; read by Load.
 func WithScenarioFiles(paths ...string) Option {
@@ -94,7 +100,11 @@ func (o *options) read(ctx context.Context) (*loaded, error) {
 			return nil, &PathError{"WithDocuments", err}
 		}
 	}
-	set, err := spec.Load(ctx, srcs)
+	var lo []spec.LoadOption
+	if o.strict {
+		lo = append(lo, spec.Strict())
+	}
+	set, err := spec.Load(ctx, srcs, lo...)
 	if err != nil {
 		return nil, err
 	}

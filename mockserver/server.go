@@ -78,7 +78,7 @@ type options struct {
 
 	// Read by Load, not New.
 	documents, ruleFiles, scenarioFiles []string
-	noBundledRules                      bool
+	noBundledRules, strict              bool
 }
 
 // Option configures a Server.

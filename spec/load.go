@@ -28,6 +28,9 @@ const APIKey = "x-chatmock-api"
 // Set is every loaded document.
 type Set struct {
 	Documents []*Document
+	// Warnings are the defects the documents were loaded despite: repairs,
+	// and (loaded leniently) the operations left out, one per defect.
+	Warnings []Problem
 }
 
 // Operations lists the operations of every document, in document order.
@@ -53,11 +56,30 @@ type Document struct {
 	url      string // the document's resource URL in compiler
 }
 
-// Load reads, checks and compiles every source. All problems of all
-// documents are returned together in a *LoadError.
-func Load(ctx context.Context, sources []Source) (*Set, error) {
+// LoadOption changes how Load treats a document's defects.
+type LoadOption func(*loadOptions)
+
+type loadOptions struct{ strict bool }
+
+// Strict makes every defect fatal, warnings included: the set loads only
+// when no document has a problem.
+func Strict() LoadOption { return func(o *loadOptions) { o.strict = true } }
+
+// Load reads, checks and compiles every source. By default it is lenient
+// with defects confined to one operation (a schema that does not compile, a
+// $ref to nothing, a duplicate operationId): the operation is left out and
+// a warning names the defect, its pointer and the operation (Set.Warnings);
+// a missing operationId is repaired. What spoils a whole document (it does
+// not parse, it is no OpenAPI, its chatmock extensions are wrong) is fatal.
+// With Strict every problem is fatal. Fatal problems of all documents are
+// returned together in a *LoadError.
+func Load(ctx context.Context, sources []Source, opts ...LoadOption) (*Set, error) {
+	var o loadOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	set := &Set{}
-	var problems []Problem
+	var fatal []Problem
 	// The documents are independent: they load side by side, and are then
 	// taken in the sources' order.
 	type loaded struct {
@@ -74,16 +96,81 @@ func Load(ctx context.Context, sources []Source) (*Set, error) {
 	}
 	wg.Wait()
 	for _, r := range results {
-		problems = append(problems, r.ps...)
-		if r.doc != nil {
-			set.Documents = append(set.Documents, r.doc)
+		if r.doc == nil {
+			fatal = append(fatal, r.ps...)
+			continue
 		}
+		ofOperation := map[Problem]bool{}
+		for _, op := range r.doc.Operations {
+			for _, p := range op.Problems {
+				ofOperation[p] = true
+			}
+		}
+		for _, p := range r.ps {
+			switch {
+			case o.strict || !p.Warning && !ofOperation[p]:
+				fatal = append(fatal, p)
+			case p.Warning:
+				set.Warnings = append(set.Warnings, p)
+			}
+		}
+		if !o.strict {
+			set.Warnings = append(set.Warnings, r.doc.leaveOutDefective()...)
+		}
+		set.Documents = append(set.Documents, r.doc)
 	}
-	problems = append(problems, set.DuplicateOperationIDs()...)
-	if len(problems) > 0 {
-		return nil, &LoadError{Problems: problems}
+	dups := set.DuplicateOperationIDs()
+	if o.strict {
+		fatal = append(fatal, dups...)
+	} else {
+		set.Warnings = append(set.Warnings, set.leaveOutDuplicates()...)
+	}
+	if len(fatal) > 0 {
+		return nil, &LoadError{Problems: fatal}
 	}
 	return set, nil
+}
+
+// leaveOutDefective removes the operations that have problems, returning a
+// warning per problem that says the operation is not served.
+func (d *Document) leaveOutDefective() []Problem {
+	var warnings []Problem
+	kept := d.Operations[:0]
+	for _, op := range d.Operations {
+		if len(op.Problems) == 0 {
+			kept = append(kept, op)
+			continue
+		}
+		for _, p := range op.Problems {
+			p.Warning = true
+			p.Message += fmt.Sprintf(" (%s %s is not served)", op.Method, op.Path)
+			warnings = append(warnings, p)
+		}
+	}
+	d.Operations = kept
+	return warnings
+}
+
+// leaveOutDuplicates removes every operation whose operationId an earlier
+// one has, returning a warning for each.
+func (s *Set) leaveOutDuplicates() []Problem {
+	var warnings []Problem
+	seen := map[string]*Operation{}
+	for _, d := range s.Documents {
+		kept := d.Operations[:0]
+		for _, op := range d.Operations {
+			if first, ok := seen[op.ID]; ok {
+				warnings = append(warnings, Problem{File: d.Source.Name, Pointer: op.Pointer + "/operationId", Warning: true,
+					Message: fmt.Sprintf("operationId %q is also used by %s %s in %s (%s %s is not served)",
+						op.ID, first.Method, first.Path, first.Doc.Source.Name, op.Method, op.Path)})
+				continue
+			}
+			seen[op.ID] = op
+			kept = append(kept, op)
+		}
+		d.Operations = kept
+	}
+	return warnings
 }
 
 // LoadDocument reads and compiles one document. A document with problems
@@ -100,14 +187,27 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 	if err != nil {
 		return fail("", "not YAML or JSON: %v", err)
 	}
-	var raw map[string]any
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.UseNumber()
-	if err := dec.Decode(&raw); err != nil {
+	raw, err := decodeObject(js)
+	if err != nil {
 		return fail("", "not an object: %v", err)
 	}
-	if v, _ := raw["openapi"].(string); !strings.HasPrefix(v, "3.") {
-		return fail("/openapi", "want an OpenAPI 3.x document, got %q", v)
+	switch v, _ := raw["openapi"].(string); {
+	case strings.HasPrefix(v, "3."):
+	case raw["swagger"] == "2.0":
+		if js, err = fromSwagger2(js); err != nil {
+			return fail("/swagger", "%v", err)
+		}
+		if raw, err = decodeObject(js); err != nil {
+			return fail("", "%v", err)
+		}
+		carryXExample(raw)
+		if js, err = json.Marshal(raw); err != nil {
+			return fail("", "%v", err)
+		}
+	case v != "":
+		return fail("/openapi", "want OpenAPI 3.0 or 3.1 (or Swagger 2.0), got %q", v)
+	default:
+		return fail("", "not an OpenAPI document: it has no openapi (or swagger) field")
 	}
 	loader := openapi3.NewLoader()
 	// kin-openapi reads JSON first: handing it the JSON made above spares
@@ -116,6 +216,9 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 	if err != nil {
 		return fail("", "%v", err)
 	}
+	if version30(raw) {
+		to2020(raw) // the compiler reads JSON Schema 2020-12
+	}
 	doc := &Document{Source: src, T: t, Raw: raw, url: "mem:///" + url.PathEscape(src.Name) + ".json"}
 	doc.API, _ = raw[APIKey].(string)
 	if doc.API == "" {
@@ -123,7 +226,8 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 	}
 	var problems []Problem
 	if err := t.Validate(ctx, openapi3.DisableExamplesValidation()); err != nil {
-		problems = append(problems, Problem{File: src.Name, Message: err.Error()})
+		// kin-openapi's own checks: what it finds, chatmock works around.
+		problems = append(problems, Problem{File: src.Name, Message: err.Error(), Warning: true})
 	}
 	if doc.compiler, err = newCompiler(); err != nil {
 		return fail("", "%v", err)
@@ -143,6 +247,17 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 	problems = append(problems, doc.checkNamedExamples()...)
 	doc.resolveExamples()
 	return doc, problems
+}
+
+// decodeObject decodes a JSON object, numbers as json.Number.
+func decodeObject(js []byte) (map[string]any, error) {
+	var raw map[string]any
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		return nil, err
+	}
+	return raw, nil
 }
 
 var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -166,17 +281,22 @@ func (d *Document) collectOperations() []Problem {
 			op := &Operation{Doc: d, Method: strings.ToUpper(m), Path: p, Pointer: Pointer("paths", p, m), Raw: raw}
 			op.ID, _ = raw["operationId"].(string)
 			if op.ID == "" {
-				problems = append(problems, d.problem(op.Pointer, "operation %s %s has no operationId", op.Method, p))
+				// The intent is plain: the operation is its method and path.
+				op.ID = op.Method + " " + p
+				w := d.problem(op.Pointer, "operation %s %s has no operationId: it is named %q", op.Method, p, op.ID)
+				w.Warning = true
+				problems = append(problems, w)
 			}
-			problems = append(problems, op.collectMedia()...)
-			problems = append(problems, op.collectParameters(item)...)
-			problems = append(problems, op.collectSecurity()...)
+			op.Problems = append(op.Problems, op.collectMedia()...)
+			op.Problems = append(op.Problems, op.collectParameters(item)...)
+			op.Problems = append(op.Problems, op.collectSecurity()...)
 			if op.Live, err = live.Parse(raw, op.Pointer); err != nil {
-				problems = append(problems, d.problem(op.Pointer+"/"+live.Key, "%v", err))
+				op.Problems = append(op.Problems, d.problem(op.Pointer+"/"+live.Key, "%v", err))
 			}
 			if op.Store, err = live.ParseStore(raw, op.Pointer); err != nil {
-				problems = append(problems, d.problem(op.Pointer+"/"+live.StoreKey, "%v", err))
+				op.Problems = append(op.Problems, d.problem(op.Pointer+"/"+live.StoreKey, "%v", err))
 			}
+			problems = append(problems, op.Problems...)
 			d.Operations = append(d.Operations, op)
 		}
 	}

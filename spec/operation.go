@@ -31,6 +31,9 @@ type Operation struct {
 	BodyRequired bool                // requestBody.required
 	Responses    map[string][]*Media // by status code as written ("200", "4XX", "default")
 	Examples     envelope.Examples   // response examples by name, its own then its document's, resolved at load
+	// Problems are the defects found in the operation while loading it; a
+	// leniently loaded set serves only operations without any.
+	Problems []Problem
 }
 
 // RequestMediaTypes lists the media types the operation's body accepts.

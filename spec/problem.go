@@ -11,12 +11,19 @@ type Problem struct {
 	File    string
 	Pointer string // "" is the whole document
 	Message string
+	// Warning marks a defect the loader worked around: a repair (a
+	// missing operationId named after its method and path), or, loaded
+	// leniently, an operation left out. Strict loading refuses warnings too.
+	Warning bool
 }
 
 func (p Problem) String() string {
 	ptr := p.Pointer
 	if ptr == "" {
 		ptr = "/"
+	}
+	if p.Warning {
+		return fmt.Sprintf("%s: %s: warning: %s", p.File, ptr, p.Message)
 	}
 	return fmt.Sprintf("%s: %s: %s", p.File, ptr, p.Message)
 }

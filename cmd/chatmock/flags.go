@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -69,6 +70,33 @@ func specFlag(fs *flagSet) *listFlag {
 	var l listFlag
 	fs.Var(&l, "spec", "an OpenAPI document, or a folder of them, replacing the embedded ones (repeatable)")
 	return &l
+}
+
+// strictFlag adds --strict.
+func strictFlag(fs *flagSet) *bool {
+	return fs.Bool("strict", false, "refuse the documents on any defect, instead of leaving out the operations it spoils (with a warning each)")
+}
+
+// loadDocuments loads the documents of --spec (the embedded ones without
+// it), leniently unless strict, and prints each warning to w, one line
+// each.
+func loadDocuments(ctx context.Context, specs []string, strict bool, w io.Writer) (*spec.Set, error) {
+	srcs, err := sources(specs)
+	if err != nil {
+		return nil, err
+	}
+	var opts []spec.LoadOption
+	if strict {
+		opts = append(opts, spec.Strict())
+	}
+	set, err := spec.Load(ctx, srcs, opts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range set.Warnings {
+		fmt.Fprintln(w, p)
+	}
+	return set, nil
 }
 
 // sources returns the documents named by --spec, or the embedded ones.

@@ -6,8 +6,6 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-
-	"github.com/chatmock/chatmock/spec"
 )
 
 func runRoutes(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -15,17 +13,14 @@ func runRoutes(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"Lists every operation of the documents: API, method, path, operationId and the\n"+
 			"media types its request body accepts.", stdout)
 	specs := specFlag(fs)
+	strict := strictFlag(fs)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	srcs, err := sources(*specs)
-	if err != nil {
-		return err
-	}
-	set, err := spec.Load(ctx, srcs)
+	set, err := loadDocuments(ctx, *specs, *strict, stderr)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,6 +30,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 			"API's own error envelope. Admin endpoints live under /__admin/.", stdout)
 	addr := fs.String("addr", "127.0.0.1:4010", "address to listen on (loopback by default)")
 	specs := specFlag(fs)
+	strict := strictFlag(fs)
 	maxBody := fs.String("max-body", "1MiB", "largest request body accepted (bytes, or with KiB/MiB)")
 	journalSize := fs.Int("journal-size", mockserver.DefaultJournalSize, "how many exchanges GET /__admin/requests keeps")
 	journalBytes := fs.String("journal-bytes", mib(mockserver.DefaultJournalBytes), "bytes the kept exchanges may hold in all (bytes, or with KiB/MiB/GiB); the oldest go first")
@@ -108,6 +110,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	if *rulesOnly {
 		opts = append(opts, mockserver.WithoutBundledRules())
 	}
+	if *strict {
+		opts = append(opts, mockserver.WithStrict())
+	}
 	st, err := loadStore(*statePath, store.Limits{Records: *maxResources, Bytes: storeBytes})
 	if err != nil {
 		return err
@@ -145,6 +150,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	}
 	tuneRuntime()
 	set := mock.Documents()
+	for _, p := range set.Warnings {
+		logger.Warn("a defect of the documents", "file", p.File, "pointer", cmp.Or(p.Pointer, "/"), "problem", p.Message)
+	}
 	fmt.Fprintf(stdout, "chatmock: serving %d operations of %d documents on http://%s\n",
 		len(set.Operations()), len(set.Documents), ln.Addr())
 	srv := newHTTPServer(mock.Handler(), logger)

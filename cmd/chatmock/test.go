@@ -29,6 +29,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			"usage error or when the target cannot be reached.", stdout)
 	target := fs.String("target", "", "base URL of the implementation under test")
 	specs := specFlag(fs)
+	strict := strictFlag(fs)
 	var apis, ops listFlag
 	fs.Var(&apis, "api", "only this API (repeatable)")
 	fs.Var(&ops, "operation", "only this operationId (repeatable)")
@@ -72,11 +73,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *timeout <= 0 {
 		return &usageError{"--timeout must be more than 0"}
 	}
-	srcs, err := sources(*specs)
-	if err != nil {
-		return err
-	}
-	set, err := spec.Load(ctx, srcs)
+	set, err := loadDocuments(ctx, *specs, *strict, stderr)
 	if err != nil {
 		return err
 	}

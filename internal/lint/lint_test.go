@@ -28,7 +28,7 @@ func TestBrokenDocuments(t *testing.T) {
 		want []string
 	}{
 		{"missing-operationid.yaml", []string{
-			"testdata/missing-operationid.yaml: /paths/~1groups/post: operation POST /groups has no operationId",
+			"testdata/missing-operationid.yaml: /paths/~1groups/post: warning: operation POST /groups has no operationId: it is named \"POST /groups\"",
 		}},
 		{"example-breaks-schema.yaml", []string{
 			"testdata/example-breaks-schema.yaml: " + body + "application~1json/examples/bad-enum/value/Type: value must be one of 'Public', 'Private'",
