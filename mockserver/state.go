@@ -43,7 +43,8 @@ func (rt *route) stateful(ex *exchange, dynamic bool) *answer {
 func (rt *route) underStore(ex *exchange, dynamic bool) (*rules.Env, *rules.Effect, *answer) {
 	tx := rt.s.store.Begin()
 	defer tx.End()
-	env := &rules.Env{Request: &ex.req, Store: tx.API(rt.op.Doc.API), Scope: &tmpl.Vars{Request: &ex.req, Values: rt.values}}
+	ex.ruleVars = tmpl.Vars{Request: &ex.req, Values: rt.values}
+	env := &rules.Env{Request: &ex.req, Store: tx.API(rt.op.Doc.API), Scope: &ex.ruleVars}
 	for _, r := range rt.rules {
 		if r.Holds(env) {
 			ex.rule = r.Name

@@ -24,6 +24,7 @@ type exchange struct {
 	body     []byte
 	media    *spec.Media  // the request body's media type, once known
 	req      tmpl.Request // what conditions and templates read: query, headers, path parameters, the decoded body
+	ruleVars tmpl.Vars    // the scope of the rules' templates (edition.*), kept here to spare an allocation
 	failures []envelope.Failure
 	user     string // from Basic credentials
 	accept   string
