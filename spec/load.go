@@ -108,10 +108,13 @@ func Load(ctx context.Context, sources []Source, opts ...LoadOption) (*Set, erro
 		}
 		for _, p := range r.ps {
 			switch {
-			case o.strict || !p.Warning && !ofOperation[p]:
+			case o.strict:
 				fatal = append(fatal, p)
 			case p.Warning:
 				set.Warnings = append(set.Warnings, p)
+			case ofOperation[p]:
+			case !r.doc.blame(p):
+				fatal = append(fatal, p)
 			}
 		}
 		if !o.strict {
@@ -129,6 +132,21 @@ func Load(ctx context.Context, sources []Source, opts ...LoadOption) (*Set, erro
 		return nil, &LoadError{Problems: fatal}
 	}
 	return set, nil
+}
+
+// blame gives a problem found below an operation (or below its path item)
+// to those operations, and tells whether it found any.
+func (d *Document) blame(p Problem) bool {
+	found := false
+	for _, op := range d.Operations {
+		item := Pointer("paths", op.Path)
+		if strings.HasPrefix(p.Pointer, op.Pointer+"/") || p.Pointer == op.Pointer ||
+			strings.HasPrefix(p.Pointer, item+"/") && !slices.Contains(methods, Tokens(p.Pointer)[min(2, len(Tokens(p.Pointer))-1)]) {
+			op.Problems = append(op.Problems, p)
+			found = true
+		}
+	}
+	return found
 }
 
 // leaveOutDefective removes the operations that have problems, returning a
@@ -206,8 +224,26 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 		}
 	case v != "":
 		return fail("/openapi", "want OpenAPI 3.0 or 3.1 (or Swagger 2.0), got %q", v)
+	case src.InFolder:
+		return nil, nil // a fragment that documents of the folder refer to
 	default:
 		return fail("", "not an OpenAPI document: it has no openapi (or swagger) field")
+	}
+	var problems []Problem
+	external := hasExternalRef(raw)
+	if external {
+		problems = append(problems, inlineExternal(src, raw)...)
+	}
+	if dangling := cutDanglingRefs(src, raw); len(dangling) > 0 || external {
+		problems = append(problems, dangling...)
+		for i := range problems {
+			// A $ref that does not resolve stands for any value: below an
+			// operation it leaves the operation out, elsewhere it warns.
+			problems[i].Warning = !strings.HasPrefix(problems[i].Pointer, "/paths/")
+		}
+		if js, err = json.Marshal(raw); err != nil {
+			return fail("", "%v", err)
+		}
 	}
 	loader := openapi3.NewLoader()
 	// kin-openapi reads JSON first: handing it the JSON made above spares
@@ -224,7 +260,6 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 	if doc.API == "" {
 		doc.API = strings.TrimSuffix(path.Base(src.Path), path.Ext(src.Path))
 	}
-	var problems []Problem
 	if err := t.Validate(ctx, openapi3.DisableExamplesValidation()); err != nil {
 		// kin-openapi's own checks: what it finds, chatmock works around.
 		problems = append(problems, Problem{File: src.Name, Message: err.Error(), Warning: true})
@@ -251,13 +286,26 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 
 // decodeObject decodes a JSON object, numbers as json.Number.
 func decodeObject(js []byte) (map[string]any, error) {
-	var raw map[string]any
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.UseNumber()
-	if err := dec.Decode(&raw); err != nil {
+	v, err := decodeValue(js)
+	if err != nil {
 		return nil, err
 	}
+	raw, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("want an object, got %T", v)
+	}
 	return raw, nil
+}
+
+// decodeValue decodes JSON, numbers as json.Number.
+func decodeValue(js []byte) (any, error) {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}

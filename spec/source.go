@@ -7,7 +7,7 @@
 // It may import: fixtures, internal/codec/formbody, internal/codec/jsonbody,
 // internal/codec/xmlbody, internal/envelope, internal/inputfile,
 // internal/live, internal/schema/schemafast, internal/schema/schemanode,
-// openapi.
+// internal/tmpl, openapi.
 package spec
 
 import (
@@ -31,6 +31,14 @@ type Source struct {
 	FS   fs.FS
 	Path string // slash-separated, inside FS
 	Name string // shown in problems: the user's path, or openapi/<file>
+	// Root is the folder (inside FS, slash-separated) that the document's
+	// $refs to other files may reach: the folder the user named, or for a
+	// file the working directory when the file is below it, else the
+	// file's own folder. "" is the folder of Path.
+	Root string
+	// InFolder marks a file found in a folder the user named: one that is
+	// no OpenAPI document is a fragment other files refer to, not served.
+	InFolder bool
 }
 
 // Bundled returns the embedded documents. They live in a tree of their own
@@ -68,7 +76,9 @@ func Files(what string, limit int64, paths []string, exts ...string) ([]Source, 
 			return nil, fmt.Errorf("%s %s: %w", what, p, err)
 		}
 		files := []string{p}
+		root := ""
 		if info.IsDir() {
+			root = p
 			files = nil
 			err = filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
 				if err != nil {
@@ -96,7 +106,7 @@ func Files(what string, limit int64, paths []string, exts ...string) ([]Source, 
 				}
 				return nil, fmt.Errorf("%s %s: %w", what, f, err)
 			}
-			src, err := fileSource(f)
+			src, err := fileSource(f, root)
 			if err != nil {
 				return nil, err
 			}
@@ -106,15 +116,25 @@ func Files(what string, limit int64, paths []string, exts ...string) ([]Source, 
 	return out, nil
 }
 
-func fileSource(p string) (Source, error) {
+// fileSource is the file at p, found in the folder dir ("" when the user
+// named the file itself).
+func fileSource(p, dir string) (Source, error) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		return Source{}, fmt.Errorf("spec %s: %w", p, err)
 	}
 	vol := filepath.VolumeName(abs)
-	root := vol + string(filepath.Separator)
-	rel := filepath.ToSlash(strings.TrimPrefix(abs, root))
-	return Source{FS: os.DirFS(root), Path: rel, Name: p}, nil
+	top := vol + string(filepath.Separator)
+	inFS := func(a string) string { return filepath.ToSlash(strings.TrimPrefix(a, top)) }
+	boundary := filepath.Dir(abs)
+	if dir != "" {
+		if boundary, err = filepath.Abs(dir); err != nil {
+			return Source{}, fmt.Errorf("spec %s: %w", dir, err)
+		}
+	} else if wd, err := os.Getwd(); err == nil && strings.HasPrefix(abs, wd+string(filepath.Separator)) {
+		boundary = wd
+	}
+	return Source{FS: os.DirFS(top), Path: inFS(abs), Name: p, Root: inFS(boundary), InFolder: dir != ""}, nil
 }
 
 // bundle joins embedded trees under their top-level folder names.
