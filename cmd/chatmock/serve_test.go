@@ -15,27 +15,17 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/mockserver"
-	"github.com/chatmock/chatmock/spec"
+	"github.com/chatmock/chatmock/mockserver/mocktest"
 )
 
 // startHTTPServer serves the bundled mock through newHTTPServer, adjusted
 // by tune, on 127.0.0.1:0 and returns its address. The server closes when
-// the test ends.
+// the test ends. The mock comes from mocktest; its own listener goes
+// unused, as these tests are of newHTTPServer's.
 func startHTTPServer(t *testing.T, tune func(*http.Server)) string {
 	t.Helper()
-	set, err := spec.Load(context.Background(), spec.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := loadRules(nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	logger := slog.New(slog.DiscardHandler)
-	mock, err := mockserver.New(set, mockserver.WithRules(rs), mockserver.WithSeed(1), mockserver.WithLogger(logger))
-	if err != nil {
-		t.Fatal(err)
-	}
+	mock := mocktest.NewServer(t, mockserver.WithSeed(1), mockserver.WithLogger(logger)).Mock
 	srv := newHTTPServer(mock.Handler(), logger)
 	tune(srv)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
