@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/mockserver"
+	"github.com/chatmock/chatmock/mockserver/mocktest"
 )
 
 // runOne runs the bundled case id against h and returns its result.
@@ -32,19 +32,11 @@ func runOne(t *testing.T, h http.Handler, id string, o RunOptions) *Result {
 	return nil
 }
 
-// theMock is the bundled mock's handler.
+// theMock is the bundled mock's handler, for runOne to serve behind a
+// wrapper (the mocktest listener goes unused).
 func theMock(t *testing.T) http.Handler {
 	t.Helper()
-	set, _ := bundled(t)
-	rs, err := rules.Load(rules.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
-	mock, err := mockserver.New(set, mockserver.WithSeed(1), mockserver.WithRules(rs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mock.Handler()
+	return mocktest.NewServer(t, mockserver.WithSeed(1)).Mock.Handler()
 }
 
 const tencentCreate = "tencent/create_group/positive/application/json/basic"

@@ -24,8 +24,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/mockserver"
+	"github.com/chatmock/chatmock/mockserver/mocktest"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -126,32 +126,22 @@ func newTab(t *testing.T) context.Context {
 	return ctx
 }
 
-// startMock serves the bundled documents and rules on 127.0.0.1, each
-// request passed to seen first (when not nil).
-func startMock(t *testing.T, seen func(*http.Request), opts ...mockserver.Option) (*spec.Set, *mockserver.Server, string) {
+// startMock serves the bundled documents and rules on 127.0.0.1 and
+// returns the mock and its base URL. With seen, each request is passed to
+// seen first, on a server of its own in front of the mock's handler (the
+// mocktest listener then goes unused).
+func startMock(t *testing.T, seen func(*http.Request), opts ...mockserver.Option) (*mockserver.Server, string) {
 	t.Helper()
-	set, err := spec.Load(context.Background(), spec.Bundled())
-	if err != nil {
-		t.Fatal(err)
+	mock := mocktest.NewServer(t, append([]mockserver.Option{mockserver.WithSeed(1)}, opts...)...)
+	if seen == nil {
+		return mock.Mock, mock.URL
 	}
-	rs, err := rules.Load(rules.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := mockserver.New(set, append([]mockserver.Option{mockserver.WithSeed(1), mockserver.WithRules(rs)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
-	if seen != nil {
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			seen(r)
-			s.Handler().ServeHTTP(w, r)
-		})
-	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen(r)
+		mock.Mock.Handler().ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
-	return set, s, srv.URL
+	return mock.Mock, srv.URL
 }
 
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
@@ -251,7 +241,12 @@ func screenshot(t *testing.T, ctx context.Context, name string, width, height in
 // it, see a request that fails validation with its field, filter, remove
 // the scenario; then check the page at a phone's width.
 func TestDashboardArmSendRemove(t *testing.T) {
-	set, s, base := startMock(t, nil, mockserver.WithAdminAccess(true, "")) // as serve on loopback: Host and origin checked
+	s, base := startMock(t, nil, mockserver.WithAdminAccess(true, "")) // as serve on loopback: Host and origin checked
+	// What the mock serves, for the page's counts and examples.
+	set, err := spec.Load(context.Background(), spec.Bundled())
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := newTab(t)
 	do(t, ctx,
 		chromedp.EmulateViewport(1280, 800),
@@ -447,7 +442,7 @@ func TestDashboardAsksForTheToken(t *testing.T) {
 			mu.Unlock()
 		}
 	}
-	_, _, base := startMock(t, seen, mockserver.WithAdminAccess(false, "s3cret"))
+	_, base := startMock(t, seen, mockserver.WithAdminAccess(false, "s3cret"))
 	ctx := newTab(t)
 	const asks = "the admin API needs Authorization: Bearer <the --admin-token>"
 	do(t, ctx,
@@ -507,7 +502,7 @@ func TestDashboardAsksForTheToken(t *testing.T) {
 
 // With the admin API off, the page says why nothing loads.
 func TestDashboardSaysWhyTheAdminAPIIsOff(t *testing.T) {
-	_, _, base := startMock(t, nil, mockserver.WithAdminAccess(false, ""))
+	_, base := startMock(t, nil, mockserver.WithAdminAccess(false, ""))
 	status, body := get(t, base+"/__admin/health")
 	var problem struct{ Detail string }
 	if err := json.Unmarshal([]byte(body), &problem); status != http.StatusForbidden || err != nil || problem.Detail == "" {

@@ -75,7 +75,7 @@ func TestPageOnAnotherOriginReachesNothing(t *testing.T) {
 			beacons <- struct{}{}
 		}
 	}
-	_, s, base := startMock(t, seen, mockserver.WithAdminAccess(true, ""))
+	s, base := startMock(t, seen, mockserver.WithAdminAccess(true, ""))
 	const secret = `{"Owner_Account":"leckie","Type":"Public","Name":"secret-room"}`
 	if status, body := send(t, http.MethodPost, base+tencentCreate, secret); status != 200 || !strings.Contains(body, `"ActionStatus":"OK"`) {
 		t.Fatalf("the create: %d %s", status, body)
