@@ -1,0 +1,201 @@
+// Command corpus sweeps the public chat-API documents of the shared corpus
+// through chatmock, one document at a time, and prints what happened to
+// each: whether `chatmock serve` loads it (and if not, the first line of
+// its refusal), how long loading took (process start to the serving
+// line), its peak RSS, the operations served against the document's own
+// count, the warnings logged, and how many of the derived contract cases
+// `chatmock test` passes against the mock: positive cases (a valid request
+// answered as documented) and negative ones (an invalid request refused as
+// documented).
+//
+//	go run ./bench/corpus [--corpus ../shared/corpus] [--only NAME]... [--markdown] [--json FILE] [--reports DIR]
+//
+// It builds chatmock once into a temporary folder. The figures are a
+// measurement: it exits 0 whatever they are, and 2 only when it cannot
+// take them (no corpus, a bad flag, a failed build).
+//
+// It may import: nothing of the module.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "corpus:", err)
+		os.Exit(2)
+	}
+}
+
+// options are the sweep's settings, from the flags.
+type options struct {
+	corpus       string
+	only         names
+	markdown     bool
+	jsonOut      string
+	reports      string // where the contract reports go; the temporary folder when ""
+	startTimeout time.Duration
+	testTimeout  time.Duration
+	bin          string // the chatmock binary, once built
+}
+
+// names is a repeatable string flag.
+type names []string
+
+func (n *names) String() string     { return strings.Join(*n, ",") }
+func (n *names) Set(v string) error { *n = append(*n, v); return nil }
+
+// document is the part of an index.json entry the sweep reads.
+type document struct {
+	Name            string            `json:"name"`
+	API             string            `json:"api"`
+	Entry           string            `json:"entry"`
+	OpenAPI         string            `json:"openapi"`
+	Operations      int               `json:"operations"`
+	SecuritySchemes map[string]string `json:"security_schemes"`
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	docs, err := readIndex(o.corpus, o.only)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "chatmock-corpus-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	began := time.Now()
+	if o.bin, err = build(ctx, tmp, stderr); err != nil {
+		return err
+	}
+	built := time.Since(began)
+	if o.reports == "" {
+		o.reports = tmp
+	} else if err := os.MkdirAll(o.reports, 0o755); err != nil {
+		return err
+	}
+	var figs []figure
+	for _, d := range docs {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		f := measure(ctx, o, d)
+		fmt.Fprintf(stderr, "corpus: %s: %s\n", d.Name, progress(f))
+		figs = append(figs, f)
+	}
+	s := sweep{
+		Date:      time.Now().UTC().Format(time.DateOnly),
+		Commit:    commit(ctx),
+		BuildMs:   millis(built),
+		TookMs:    millis(time.Since(began)),
+		Documents: figs,
+	}
+	if o.markdown {
+		writeMarkdown(stdout, s)
+	} else {
+		writeText(stdout, s)
+	}
+	if o.jsonOut != "" {
+		return writeJSONFile(o.jsonOut, s)
+	}
+	return nil
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("corpus", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.corpus, "corpus", "../shared/corpus", "the corpus folder, holding index.json")
+	fs.Var(&o.only, "only", "only this document, by its index.json name (repeatable)")
+	fs.BoolVar(&o.markdown, "markdown", false, "print a Markdown table (for BENCHMARKS.md)")
+	fs.StringVar(&o.jsonOut, "json", "", "also write the figures here as JSON")
+	fs.StringVar(&o.reports, "reports", "", "keep each document's `chatmock test` JSON report in this folder, as NAME.json")
+	fs.DurationVar(&o.startTimeout, "start-timeout", 30*time.Second, "longest wait for serve's serving line")
+	fs.DurationVar(&o.testTimeout, "test-timeout", 60*time.Second, "longest run of chatmock test on one document")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
+	}
+	if o.startTimeout <= 0 || o.testTimeout <= 0 {
+		return nil, errors.New("timeouts must be positive")
+	}
+	return o, nil
+}
+
+// readIndex reads dir/index.json and keeps the documents named in only
+// (all when only is empty), in the index's order.
+func readIndex(dir string, only []string) ([]document, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	if err != nil {
+		return nil, fmt.Errorf("no corpus: %w", err)
+	}
+	var all []document
+	if err := json.Unmarshal(data, &all); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "index.json"), err)
+	}
+	var docs []document
+	for _, d := range all {
+		if d.Name == "" || d.Entry == "" {
+			return nil, fmt.Errorf("%s: an entry without name or entry", filepath.Join(dir, "index.json"))
+		}
+		if len(only) == 0 || slices.Contains(only, d.Name) {
+			docs = append(docs, d)
+		}
+	}
+	for _, n := range only {
+		if !slices.ContainsFunc(all, func(d document) bool { return d.Name == n }) {
+			return nil, fmt.Errorf("--only %s: no such document in %s", n, dir)
+		}
+	}
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("%s lists no documents", filepath.Join(dir, "index.json"))
+	}
+	return docs, nil
+}
+
+// build builds chatmock into dir and returns the binary's path.
+func build(ctx context.Context, dir string, stderr io.Writer) (string, error) {
+	bin := filepath.Join(dir, "chatmock")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/chatmock/chatmock/cmd/chatmock")
+	cmd.Stdout, cmd.Stderr = stderr, stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/chatmock: %w", err)
+	}
+	return bin, nil
+}
+
+// commit is the short hash of HEAD, with "-dirty" when the work tree has
+// changes; "" outside a git checkout.
+func commit(ctx context.Context) string {
+	out, err := exec.CommandContext(ctx, "git", "describe", "--always", "--dirty", "--abbrev=7").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}

@@ -1,0 +1,227 @@
+package main
+
+// One document's measurement: serve it, wait for the serving line, run the
+// contract cases against it, read its peak RSS, stop it.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// figure is what the sweep measured of one document.
+type figure struct {
+	Name       string  `json:"name"`
+	API        string  `json:"api"`
+	OpenAPI    string  `json:"openapi"`
+	Operations int     `json:"operations"` // in the document, as index.json counts them
+	Served     int     `json:"served"`     // what serve said it serves; 0 when it did not start
+	LoadMs     float64 `json:"loadMs"`     // process start to the serving line
+	RSSMiB     float64 `json:"rssMiB"`     // VmHWM, read after the contract run
+	Warnings   int     `json:"warnings"`   // stderr lines at level WARN
+	Cases      *cases  `json:"cases"`      // nil when no report was read
+	TestMs     float64 `json:"testMs"`     // how long `chatmock test` ran
+	Refusal    string  `json:"refusal,omitempty"`
+	Error      string  `json:"error,omitempty"` // what kept the sweep from a figure: a timeout, a report it could not read
+}
+
+// fail adds msg to what went wrong.
+func (f *figure) fail(msg string) {
+	if f.Error != "" {
+		f.Error += "; "
+	}
+	f.Error += msg
+}
+
+// measure serves one document and measures it. Whatever happens the child
+// is killed before it returns.
+func measure(ctx context.Context, o *options, d document) figure {
+	f := figure{Name: d.Name, API: d.API, OpenAPI: d.OpenAPI, Operations: d.Operations}
+	spec := filepath.Join(o.corpus, d.Name, d.Entry)
+	srv, err := startServe(ctx, o.bin, spec)
+	if err != nil {
+		f.Error = err.Error()
+		return f
+	}
+	defer srv.stop()
+	timer := time.NewTimer(o.startTimeout)
+	defer timer.Stop()
+	select {
+	case sv := <-srv.ready:
+		f.LoadMs = millis(srv.loaded)
+		f.Served = sv.Operations
+		f.exercise(ctx, o, d, srv, spec, filepath.Join(o.reports, d.Name+".json"))
+	case <-srv.exited:
+		switch {
+		case srv.firstErr != "":
+			f.Refusal = refusal(srv.firstErr, spec)
+		case srv.waitErr != nil:
+			f.Refusal = srv.waitErr.Error()
+		default:
+			f.Error = "serve exited 0 without its serving line"
+		}
+	case <-timer.C:
+		f.Error = fmt.Sprintf("no serving line within %s", o.startTimeout)
+	case <-ctx.Done():
+		f.Error = ctx.Err().Error()
+	}
+	srv.stop()
+	f.Warnings = srv.warnings
+	return f
+}
+
+// exercise runs the contract cases against a serving chatmock, then reads
+// its peak RSS.
+func (f *figure) exercise(ctx context.Context, o *options, d document, srv *server, spec, report string) {
+	c, took, err := runTest(ctx, o, srv.addr(), spec, report, d.apiKeys())
+	f.TestMs = millis(took)
+	if err != nil {
+		f.fail(err.Error())
+	} else {
+		f.Cases = &c
+	}
+	kib, err := peakRSS(srv.cmd.Process.Pid)
+	if err != nil {
+		f.fail("rss: " + err.Error())
+		return
+	}
+	f.RSSMiB = float64(kib) / 1024
+}
+
+// peakRSS is the VmHWM of process pid, in KiB.
+func peakRSS(pid int) (int64, error) {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	return parseVmHWM(string(status))
+}
+
+// server is a running `chatmock serve`.
+type server struct {
+	cmd    *exec.Cmd
+	began  time.Time
+	ready  chan serving  // the serving line, once
+	exited chan struct{} // closed once Wait returned
+	once   sync.Once
+
+	// set by the stdout writer before it sends on ready
+	loaded time.Duration
+	seen   serving
+	// read only after exited is closed
+	waitErr  error
+	warnings int
+	firstErr string
+}
+
+// startServe starts `chatmock serve` on spec; its stdout is watched for the
+// serving line, its stderr for warnings and the refusal.
+func startServe(ctx context.Context, bin, spec string) (*server, error) {
+	s := &server{ready: make(chan serving, 1), exited: make(chan struct{})}
+	out := &lineWriter{fn: func(line string) {
+		if sv, ok := parseServing(line); ok && s.seen.Addr == "" {
+			s.loaded = time.Since(s.began)
+			s.seen = sv
+			s.ready <- sv
+		}
+	}}
+	errs := &lineWriter{fn: func(line string) {
+		if isWarning(line) {
+			s.warnings++
+		}
+		if s.firstErr == "" && strings.TrimSpace(line) != "" {
+			s.firstErr = line
+		}
+	}}
+	s.cmd = exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--spec", spec, "--seed", "1")
+	s.cmd.Stdout, s.cmd.Stderr = out, errs
+	s.cmd.WaitDelay = time.Second
+	s.began = time.Now()
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	go func() {
+		s.waitErr = s.cmd.Wait()
+		_ = out.Close()
+		_ = errs.Close()
+		close(s.exited)
+	}()
+	return s, nil
+}
+
+// addr is where the server listens; valid once ready has been received.
+func (s *server) addr() string { return s.seen.Addr }
+
+// stop kills the server and waits for it; it may be called more than once.
+func (s *server) stop() {
+	s.once.Do(func() { _ = s.cmd.Process.Kill() })
+	<-s.exited
+}
+
+// runTest runs `chatmock test` against addr with credentials for every
+// scheme and reads its JSON report; a run whose cases fail (exit 1) is a
+// measurement, not an error.
+func runTest(ctx context.Context, o *options, addr, spec, report string, keys []string) (cases, time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, o.testTimeout)
+	defer cancel()
+	args := []string{"test", "--target", "http://" + addr, "--spec", spec,
+		"--bearer", "x", "--basic", "u:p", "--timeout", "5s", "--json", report}
+	for _, k := range keys {
+		args = append(args, "--credential", k+"=x")
+	}
+	var first string
+	errs := &lineWriter{fn: func(line string) {
+		if first == "" && strings.TrimSpace(line) != "" {
+			first = line
+		}
+	}}
+	cmd := exec.CommandContext(ctx, o.bin, args...)
+	cmd.Stderr = errs
+	cmd.WaitDelay = time.Second
+	began := time.Now()
+	err := cmd.Run()
+	took := time.Since(began)
+	_ = errs.Close()
+	var exit *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		return cases{}, took, fmt.Errorf("test: no end within %s", o.testTimeout)
+	case errors.As(err, &exit) && exit.ExitCode() == 1:
+	case err != nil:
+		return cases{}, took, fmt.Errorf("test: %v: %s", err, first)
+	}
+	file, err := os.Open(report)
+	if err != nil {
+		return cases{}, took, fmt.Errorf("test: %w", err)
+	}
+	defer file.Close()
+	c, err := summarise(file)
+	return c, took, err
+}
+
+// apiKeys are the names of the headers and query parameters the
+// document's apiKey schemes take, as index.json describes them
+// ("apiKey/header:X-Gotify-Key").
+func (d document) apiKeys() []string {
+	var keys []string
+	for _, scheme := range d.SecuritySchemes {
+		rest, ok := strings.CutPrefix(scheme, "apiKey/")
+		if !ok {
+			continue
+		}
+		if _, name, ok := strings.Cut(rest, ":"); ok && name != "" && !slices.Contains(keys, name) {
+			keys = append(keys, name)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

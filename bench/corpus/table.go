@@ -1,0 +1,137 @@
+package main
+
+// The sweep's figures as a text table, a Markdown table and JSON.
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
+)
+
+// sweep is one run over the corpus.
+type sweep struct {
+	Date      string   `json:"date"`
+	Commit    string   `json:"commit"`
+	BuildMs   float64  `json:"buildMs"`
+	TookMs    float64  `json:"tookMs"` // the build included
+	Documents []figure `json:"documents"`
+}
+
+// columns are the tables' headings, in order.
+var columns = []string{"document", "OpenAPI", "load ms", "RSS MiB", "served/ops", "warnings", "valid ok", "invalid ok", "refused or failed"}
+
+// cells are one figure's table cells, in the order of columns; the last
+// is the refusal, or what went wrong in the sweep.
+func (f *figure) cells() []string {
+	dash := "—"
+	load, rss, valid, invalid := dash, dash, dash, dash
+	if f.LoadMs > 0 {
+		load = fmt.Sprintf("%.0f", f.LoadMs)
+	}
+	if f.RSSMiB > 0 {
+		rss = fmt.Sprintf("%.1f", f.RSSMiB)
+	}
+	if f.Cases != nil {
+		valid = fmt.Sprintf("%d/%d", f.Cases.Valid.Passed, f.Cases.Valid.total())
+		invalid = fmt.Sprintf("%d/%d", f.Cases.Invalid.Passed, f.Cases.Invalid.total())
+	}
+	why := f.Refusal
+	if f.Error != "" && why != "" {
+		why += "; "
+	}
+	if f.Error != "" {
+		why += "error: " + f.Error
+	}
+	return []string{f.Name, version(f.OpenAPI), load, rss, fmt.Sprintf("%d/%d", f.Served, f.Operations),
+		fmt.Sprint(f.Warnings), valid, invalid, why}
+}
+
+// version writes index.json's "swagger: 2.0" as "Swagger 2.0".
+func version(v string) string {
+	if rest, ok := strings.CutPrefix(v, "swagger:"); ok {
+		return "Swagger " + strings.TrimSpace(rest)
+	}
+	return v
+}
+
+// textReason is how much of a refusal the text table shows.
+const textReason = 100
+
+func writeText(w io.Writer, s sweep) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	heads := make([]string, len(columns))
+	for i, c := range columns {
+		heads[i] = strings.ToUpper(strings.ReplaceAll(c, " ", "_"))
+	}
+	fmt.Fprintln(tw, strings.Join(heads, "\t"))
+	for _, f := range s.Documents {
+		cells := f.cells()
+		cells[len(cells)-1] = cut(cells[len(cells)-1], textReason)
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	tw.Flush()
+	fmt.Fprintln(w, totals(s))
+}
+
+func writeMarkdown(w io.Writer, s sweep) {
+	fmt.Fprintf(w, "| %s |\n", strings.Join(columns, " | "))
+	fmt.Fprintf(w, "|%s\n", strings.Repeat("---|", len(columns)))
+	for _, f := range s.Documents {
+		cells := f.cells()
+		for i, c := range cells {
+			cells[i] = strings.ReplaceAll(c, "|", `\|`)
+		}
+		cells[0] = "`" + cells[0] + "`"
+		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+	}
+	fmt.Fprintf(w, "\n%s\n", totals(s))
+}
+
+// totals is the line under a table.
+func totals(s sweep) string {
+	served := 0
+	for _, f := range s.Documents {
+		if f.Served > 0 {
+			served++
+		}
+	}
+	at := ""
+	if s.Commit != "" {
+		at = " at " + s.Commit
+	}
+	docs := "documents"
+	if len(s.Documents) == 1 {
+		docs = "document"
+	}
+	return fmt.Sprintf("%d %s, %d served, %d not; %.1f s in all (build %.1f s), %s%s",
+		len(s.Documents), docs, served, len(s.Documents)-served, s.TookMs/1000, s.BuildMs/1000, s.Date, at)
+}
+
+func writeJSONFile(path string, s sweep) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// progress is one document's line on stderr while the sweep runs.
+func progress(f figure) string {
+	c := f.cells()
+	if c[len(c)-1] != "" {
+		return cut(c[len(c)-1], textReason)
+	}
+	return fmt.Sprintf("served %s in %s ms, valid %s, invalid %s", c[4], c[2], c[6], c[7])
+}
+
+// cut shortens s to n characters, marking the cut.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
