@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/mockserver"
 )
 
@@ -34,7 +33,6 @@ func defective(h http.Handler, breakIt func(r *http.Request, status int, header 
 // message names it.
 func TestDefectsAreCaught(t *testing.T) {
 	set, all := bundled(t)
-	rs, _ := rules.Load(rules.Bundled())
 	path := func(r *http.Request, p string) bool { return r.URL.Path == p && r.Method == http.MethodPost }
 	tests := []struct {
 		name, api string
@@ -90,7 +88,7 @@ func TestDefectsAreCaught(t *testing.T) {
 			}
 			failed := 0
 			for _, c := range cases {
-				mock, err := mockserver.New(set, mockserver.WithSeed(1), mockserver.WithRules(rs))
+				mock, err := mockserver.Load(context.Background(), mockserver.WithDocumentSet(set), mockserver.WithSeed(1))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -2,11 +2,10 @@ package contracts
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 
-	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/mockserver"
+	"github.com/chatmock/chatmock/mockserver/mocktest"
 )
 
 // Every derived case passes against the mock: positive cases get a success,
@@ -14,10 +13,6 @@ import (
 // its documented status, media type, headers and schema.
 func TestEveryCasePassesAgainstTheMock(t *testing.T) {
 	set, cases := bundled(t)
-	rs, err := rules.Load(rules.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
 	negative := 0
 	for _, c := range cases {
 		if c.Want != nil {
@@ -32,11 +27,7 @@ func TestEveryCasePassesAgainstTheMock(t *testing.T) {
 			if c.Skip != "" {
 				t.Skip(c.Skip)
 			}
-			mock, err := mockserver.New(set, mockserver.WithSeed(1), mockserver.WithRules(rs))
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(mock.Handler())
+			srv := mocktest.NewServer(t, mockserver.WithDocumentSet(set), mockserver.WithSeed(1))
 			defer srv.Close()
 			r := Run(context.Background(), set, []*Case{c}, RunOptions{Target: srv.URL})
 			if res := r.Results[0]; res.Outcome != Passed {

@@ -15,6 +15,13 @@ func WithDocuments(paths ...string) Option {
 	return func(o *options) { o.documents = append(o.documents, paths...) }
 }
 
+// WithDocumentSet serves documents already loaded (spec.Load) instead of
+// reading any: Load then reads only rules and scenarios. Tests that start
+// many mocks load the documents once.
+func WithDocumentSet(set *spec.Set) Option {
+	return func(o *options) { o.documentSet = set }
+}
+
 // WithRuleFiles adds the business rules of the files (or folders) at
 // paths to the bundled ones; read by Load.
 func WithRuleFiles(paths ...string) Option {
@@ -83,16 +90,12 @@ func (s *Server) ReloadFiles(ctx context.Context) error {
 	return s.Reload(f.set, f.rules, f.scenarios)
 }
 
-// loaded is what Load reads: the documents, the rules and each scenario
-// file's scenarios (by file name, in the order given).
-type loaded struct {
-	set           *spec.Set
-	rules         *rules.Set
-	scenarios     map[string][]*scenario.Scenario
-	scenarioOrder []string
-}
-
-func (o *options) read(ctx context.Context) (*loaded, error) {
+// readDocuments is the set of WithDocumentSet, else the documents of
+// WithDocuments (the bundled ones without it) loaded.
+func (o *options) readDocuments(ctx context.Context) (*spec.Set, error) {
+	if o.documentSet != nil {
+		return o.documentSet, nil
+	}
 	srcs := spec.Bundled()
 	if len(o.documents) > 0 {
 		var err error
@@ -104,7 +107,20 @@ func (o *options) read(ctx context.Context) (*loaded, error) {
 	if o.strict {
 		lo = append(lo, spec.Strict())
 	}
-	set, err := spec.Load(ctx, srcs, lo...)
+	return spec.Load(ctx, srcs, lo...)
+}
+
+// loaded is what Load reads: the documents, the rules and each scenario
+// file's scenarios (by file name, in the order given).
+type loaded struct {
+	set           *spec.Set
+	rules         *rules.Set
+	scenarios     map[string][]*scenario.Scenario
+	scenarioOrder []string
+}
+
+func (o *options) read(ctx context.Context) (*loaded, error) {
+	set, err := o.readDocuments(ctx)
 	if err != nil {
 		return nil, err
 	}

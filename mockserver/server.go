@@ -79,6 +79,7 @@ type options struct {
 	// Read by Load, not New.
 	documents, ruleFiles, scenarioFiles []string
 	noBundledRules, strict              bool
+	documentSet                         *spec.Set
 }
 
 // Option configures a Server.
