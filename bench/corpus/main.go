@@ -98,6 +98,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else if err := os.MkdirAll(o.reports, 0o755); err != nil {
 		return err
 	}
+	if o.reports, err = filepath.Abs(o.reports); err != nil { // the children run in each document's folder
+		return err
+	}
 	var figs []figure
 	for _, d := range docs {
 		if ctx.Err() != nil {

@@ -44,8 +44,10 @@ func (f *figure) fail(msg string) {
 // is killed before it returns.
 func measure(ctx context.Context, o *options, d document) figure {
 	f := figure{Name: d.Name, API: d.API, OpenAPI: d.OpenAPI, Operations: d.Operations}
-	spec := filepath.Join(o.corpus, d.Name, d.Entry)
-	srv, err := startServe(ctx, o.bin, spec)
+	// Each runs in the document's own folder, as a user beside it would:
+	// its $refs to other files may reach anywhere below that folder.
+	dir, spec := filepath.Join(o.corpus, d.Name), d.Entry
+	srv, err := startServe(ctx, o.bin, dir, spec)
 	if err != nil {
 		f.Error = err.Error()
 		return f
@@ -80,7 +82,7 @@ func measure(ctx context.Context, o *options, d document) figure {
 // exercise runs the contract cases against a serving chatmock, then reads
 // its peak RSS.
 func (f *figure) exercise(ctx context.Context, o *options, d document, srv *server, spec, report string) {
-	c, took, err := runTest(ctx, o, srv.addr(), spec, report, d.apiKeys())
+	c, took, err := runTest(ctx, o, srv.addr(), filepath.Join(o.corpus, d.Name), d.Entry, report, d.apiKeys())
 	f.TestMs = millis(took)
 	if err != nil {
 		f.fail(err.Error())
@@ -123,7 +125,7 @@ type server struct {
 
 // startServe starts `chatmock serve` on spec; its stdout is watched for the
 // serving line, its stderr for warnings and the refusal.
-func startServe(ctx context.Context, bin, spec string) (*server, error) {
+func startServe(ctx context.Context, bin, dir, spec string) (*server, error) {
 	s := &server{ready: make(chan serving, 1), exited: make(chan struct{})}
 	out := &lineWriter{fn: func(line string) {
 		if sv, ok := parseServing(line); ok && s.seen.Addr == "" {
@@ -141,6 +143,7 @@ func startServe(ctx context.Context, bin, spec string) (*server, error) {
 		}
 	}}
 	s.cmd = exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--spec", spec, "--seed", "1")
+	s.cmd.Dir = dir
 	s.cmd.Stdout, s.cmd.Stderr = out, errs
 	s.cmd.WaitDelay = time.Second
 	s.began = time.Now()
@@ -168,7 +171,7 @@ func (s *server) stop() {
 // runTest runs `chatmock test` against addr with credentials for every
 // scheme and reads its JSON report; a run whose cases fail (exit 1) is a
 // measurement, not an error.
-func runTest(ctx context.Context, o *options, addr, spec, report string, keys []string) (cases, time.Duration, error) {
+func runTest(ctx context.Context, o *options, addr, dir, spec, report string, keys []string) (cases, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.testTimeout)
 	defer cancel()
 	args := []string{"test", "--target", "http://" + addr, "--spec", spec,
@@ -183,6 +186,7 @@ func runTest(ctx context.Context, o *options, addr, spec, report string, keys []
 		}
 	}}
 	cmd := exec.CommandContext(ctx, o.bin, args...)
+	cmd.Dir = dir
 	cmd.Stderr = errs
 	cmd.WaitDelay = time.Second
 	began := time.Now()
