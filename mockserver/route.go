@@ -98,7 +98,7 @@ func (rt *route) choose(ex *exchange, hit scenario.Hit, armed bool) *answer {
 
 // failed answers a request that broke its contract, in the API's envelope.
 func (rt *route) failed(ex *exchange) *answer {
-	resp, err := envelope.Render(rt.decl, ex.failures, ex.info(), rt.examples())
+	resp, err := envelope.Render(rt.decl, ex.failures, ex.info(), rt.examples(), rt.op.Documented)
 	if err != nil {
 		return internalError(err)
 	}
@@ -138,8 +138,9 @@ func (s *Server) failureAnswer(r *http.Request, t *table, f envelope.Failure, ow
 	ex.failures = []envelope.Failure{f}
 	var decl *envelope.Declaration
 	var examples envelope.Examples // a path no API owns names no example
+	var documented envelope.Documented
 	if owner != nil {
-		decl, examples = owner.decl, owner.examples()
+		decl, examples, documented = owner.decl, owner.examples(), owner.op.Documented
 	} else {
 		probe := envelope.Failure{Class: envelope.RouteNotFound}
 		for _, d := range t.set.Documents {
@@ -149,7 +150,7 @@ func (s *Server) failureAnswer(r *http.Request, t *table, f envelope.Failure, ow
 			}
 		}
 	}
-	resp, err := envelope.Render(decl, ex.failures, ex.info(), examples)
+	resp, err := envelope.Render(decl, ex.failures, ex.info(), examples, documented)
 	switch {
 	case err != nil:
 		return ex, internalError(err)

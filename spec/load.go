@@ -281,6 +281,9 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 	}
 	problems = append(problems, doc.checkNamedExamples()...)
 	doc.resolveExamples()
+	for _, op := range doc.Operations {
+		op.documentErrors()
+	}
 	return doc, problems
 }
 

@@ -31,6 +31,9 @@ type Operation struct {
 	BodyRequired bool                // requestBody.required
 	Responses    map[string][]*Media // by status code as written ("200", "4XX", "default")
 	Examples     envelope.Examples   // response examples by name, its own then its document's, resolved at load
+	// Documented are its own error responses, for a document without
+	// x-chatmock-errors (nil with one).
+	Documented envelope.Documented
 	// Problems are the defects found in the operation while loading it; a
 	// leniently loaded set serves only operations without any.
 	Problems []Problem

@@ -165,3 +165,37 @@ func TestRefsStayInTheFolder(t *testing.T) {
 		t.Error("strict loading took $refs that do not resolve")
 	}
 }
+
+// An operation without x-chatmock-errors answers with its own documented
+// errors: its example, or a body generated from its schema, with the path
+// of its message field.
+func TestDocumentedErrors(t *testing.T) {
+	set, err := loadPaths(t, []LoadOption{Strict()}, "testdata/split/chat.yaml", "testdata/swagger2.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := operation(t, set, "getRoom")
+	nf, ok := op.Documented["404"]
+	if !ok || nf.MediaType != "application/json" {
+		t.Fatalf("404: %+v", op.Documented)
+	}
+	if m, _ := nf.Value.(map[string]any); m == nil || m["errcode"] == nil {
+		t.Errorf("the 404 is generated from its schema (errcode required): %v", nf.Value)
+	}
+	if err := op.Responses["404"][0].Schema.Validate(nf.Value); err != nil {
+		t.Errorf("the generated 404 breaks its schema: %v", err)
+	}
+	if _, ok := operation(t, set, "createRoom").Documented["201"]; ok {
+		t.Error("a success is not an error answer")
+	}
+	var s map[string]any
+	_ = json.Unmarshal([]byte(`{"type":"object","properties":{"errcode":{"type":"string"},"error":{"type":"string"}}}`), &s)
+	d := set.Documents[0]
+	if got := d.messageField(s, 0); got != "error" {
+		t.Errorf("messageField: %q, want error", got)
+	}
+	_ = json.Unmarshal([]byte(`{"type":"object","properties":{"error":{"type":"object","properties":{"code":{"type":"integer"},"Message":{"type":["string","null"]}}}}}`), &s)
+	if got := d.messageField(s, 0); got != "error.Message" {
+		t.Errorf("messageField: %q, want error.Message", got)
+	}
+}

@@ -63,7 +63,7 @@ func TestRender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, err := Render(d, tt.failures, tt.req, ex)
+			resp, err := Render(d, tt.failures, tt.req, ex, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +86,7 @@ func TestRender(t *testing.T) {
 }
 
 func TestProblemWithoutDeclaration(t *testing.T) {
-	resp, err := Render(nil, []Failure{{Class: Schema, Pointer: "/a", Keyword: "type", Detail: "got string, want integer"}}, &Request{Method: "POST", Path: "/p"}, nil)
+	resp, err := Render(nil, []Failure{{Class: Schema, Pointer: "/a", Keyword: "type", Detail: "got string, want integer"}}, &Request{Method: "POST", Path: "/p"}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,12 +54,16 @@ func (d *Declaration) Ignores(f *Failure, req *Request) bool {
 }
 
 // Render answers the failures of one request. With no declaration it is
-// RFC 9457 problem+json listing every failure.
-func Render(d *Declaration, failures []Failure, req *Request, ex Examples) (*Answer, error) {
+// the operation's own documented error response for the failure's class,
+// and RFC 9457 problem+json listing every failure where it documents none.
+func Render(d *Declaration, failures []Failure, req *Request, ex Examples, documented Documented) (*Answer, error) {
 	if len(failures) == 0 {
 		return nil, fmt.Errorf("no failures to answer")
 	}
 	if d == nil {
+		if a, ok := documented.answer(failures); ok {
+			return a, nil
+		}
 		return problem(failures, req), nil
 	}
 	// The earliest case among the failures answers, with every failure it

@@ -1,4 +1,4 @@
-package schemagen
+package schemagen_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/chatmock/chatmock/internal/schema/schemagen"
 	"github.com/chatmock/chatmock/internal/schema/schemanode"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -50,13 +51,13 @@ func resolver(raw map[string]any) schemanode.Resolver {
 }
 
 // generators returns a generator without a source and one per seed.
-func generators(resolve schemanode.Resolver) map[string]func() *Generator {
-	out := map[string]func() *Generator{
-		"nil": func() *Generator { return New(resolve, nil, now) },
+func generators(resolve schemanode.Resolver) map[string]func() *schemagen.Generator {
+	out := map[string]func() *schemagen.Generator{
+		"nil": func() *schemagen.Generator { return schemagen.New(resolve, nil, now) },
 	}
 	for s := range uint64(seeds) {
-		out["seed"+strconv.FormatUint(s+1, 10)] = func() *Generator {
-			return New(resolve, rand.New(rand.NewPCG(s+1, 42)), now)
+		out["seed"+strconv.FormatUint(s+1, 10)] = func() *schemagen.Generator {
+			return schemagen.New(resolve, rand.New(rand.NewPCG(s+1, 42)), now)
 		}
 	}
 	return out
@@ -512,7 +513,7 @@ func TestSeedsVaryAndErrors(t *testing.T) {
 	}}
 	seen := map[string]bool{}
 	for s := range uint64(seeds) {
-		v, err := New(nil, rand.New(rand.NewPCG(s, 1)), now).Generate(schema)
+		v, err := schemagen.New(nil, rand.New(rand.NewPCG(s, 1)), now).Generate(schema)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -522,12 +523,12 @@ func TestSeedsVaryAndErrors(t *testing.T) {
 	if len(seen) < seeds/2 {
 		t.Errorf("only %d distinct values from %d seeds", len(seen), seeds)
 	}
-	if _, err := New(nil, nil, now).Generate(map[string]any{"$ref": "#/components/schemas/Missing"}); err == nil {
+	if _, err := schemagen.New(nil, nil, now).Generate(map[string]any{"$ref": "#/components/schemas/Missing"}); err == nil {
 		t.Error("an unresolvable $ref should fail")
 	}
 	// Mutating a generated const must not change the schema.
 	schema = map[string]any{"const": map[string]any{"a": []any{"b"}}}
-	v, _ := New(nil, nil, now).Generate(schema)
+	v, _ := schemagen.New(nil, nil, now).Generate(schema)
 	v.(map[string]any)["a"].([]any)[0] = "changed"
 	if schema["const"].(map[string]any)["a"].([]any)[0] != "b" {
 		t.Error("Generate returned the schema's own const")

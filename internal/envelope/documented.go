@@ -1,0 +1,75 @@
+package envelope
+
+import (
+	"strconv"
+
+	"github.com/chatmock/chatmock/internal/tmpl"
+)
+
+// Documented are an operation's own error responses, by status as the
+// document writes it ("400", "4XX", "default"), resolved at load: how an
+// API without x-chatmock-errors answers a request it refuses.
+type Documented map[string]DocumentedAnswer
+
+// DocumentedAnswer is one documented error response: its media type, a
+// body (its example, or one generated from its schema) and the dotted path
+// of the field that carries a message, if its schema has one.
+type DocumentedAnswer struct {
+	MediaType string
+	Value     any // shared: copied before it is changed
+	Message   string
+}
+
+// preferred are the statuses that answer a failure of each class, best
+// first; after them a class ("4XX") and then default answer.
+func preferred(c Class) []int {
+	switch c {
+	case Security:
+		return []int{401, 403}
+	case MediaMissing, MediaUnsupported:
+		return []int{415, 400}
+	case NotAcceptable:
+		return []int{406}
+	case BodyTooLarge:
+		return []int{413, 400}
+	case RouteNotFound:
+		return []int{404}
+	case MethodNotAllowed:
+		return []int{405}
+	case Schema, Parameter, BodyMissing, BodyMalformed:
+		return []int{400, 422}
+	}
+	return []int{400}
+}
+
+// answer is the documented response for the first failure's class, with
+// its message field saying what failed; false when the operation documents
+// none that fits.
+func (d Documented) answer(failures []Failure) (*Answer, bool) {
+	f := failures[0]
+	status, key := 0, ""
+	for _, s := range preferred(f.Class) {
+		if _, ok := d[strconv.Itoa(s)]; ok {
+			status, key = s, strconv.Itoa(s)
+			break
+		}
+	}
+	if key == "" {
+		first := preferred(f.Class)[0]
+		for _, k := range []string{strconv.Itoa(first/100) + "XX", "default"} {
+			if _, ok := d[k]; ok {
+				status, key = problemStatus(f.Class), k
+				break
+			}
+		}
+	}
+	if key == "" {
+		return nil, false
+	}
+	doc := d[key]
+	body := tmpl.DeepCopy(doc.Value)
+	if doc.Message != "" {
+		body, _ = tmpl.SetPath(body, doc.Message, func(any, []tmpl.Element) (any, error) { return f.Detail, nil })
+	}
+	return &Answer{Status: status, MediaType: doc.MediaType, Body: body, Case: -1, Failures: failures, Headers: map[string]string{}}, true
+}

@@ -1,0 +1,47 @@
+package envelope
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// Without a declaration, a failure is answered with the operation's own
+// documented error for its class, its message field saying what failed.
+func TestDocumentedAnswers(t *testing.T) {
+	doc := Documented{
+		"400": {MediaType: "application/json", Value: map[string]any{"code": "bad", "error": map[string]any{"message": "canned"}}, Message: "error.message"},
+		"401": {MediaType: "application/json", Value: map[string]any{"code": "unauthorized"}},
+		"4XX": {MediaType: "application/json", Value: map[string]any{"code": "other"}},
+	}
+	tests := []struct {
+		class      Class
+		status     int
+		body       string
+		mediaType  string
+		noDocument bool
+	}{
+		{Schema, 400, `{"code":"bad","error":{"message":"what failed"}}`, "application/json", false},
+		{Security, 401, `{"code":"unauthorized"}`, "application/json", false},
+		{NotAcceptable, 406, `{"code":"other"}`, "application/json", false}, // 4XX, with the class's status
+		{Schema, 422, "", ProblemMediaType, true},                           // nothing documented: problem+json
+	}
+	for _, tt := range tests {
+		d := doc
+		if tt.noDocument {
+			d = nil
+		}
+		a, err := Render(nil, []Failure{{Class: tt.class, Detail: "what failed"}}, &Request{Method: "POST", Path: "/p"}, nil, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Status != tt.status || a.MediaType != tt.mediaType {
+			t.Errorf("%s: %d %s, want %d %s", tt.class, a.Status, a.MediaType, tt.status, tt.mediaType)
+		}
+		if b, _ := json.Marshal(a.Body); tt.body != "" && string(b) != tt.body {
+			t.Errorf("%s: body %s, want %s", tt.class, b, tt.body)
+		}
+	}
+	if b, _ := json.Marshal(doc["400"].Value); string(b) != `{"code":"bad","error":{"message":"canned"}}` {
+		t.Errorf("the documented value changed: %s", b)
+	}
+}

@@ -1,0 +1,158 @@
+package spec
+
+import (
+	"hash/fnv"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/schema/schemagen"
+)
+
+// messageFields are the names an error body's message goes by, best first.
+var messageFields = []string{"message", "detail", "error_description", "errorMessage", "error_message", "error", "description", "title", "msg", "reason"}
+
+// documentErrors resolves the operation's own error responses (4xx, 5xx,
+// 4XX, default), for an API that declares no x-chatmock-errors: each
+// answers with its first JSON example, else a body generated from its
+// schema (the same for every load), its message field found once.
+func (o *Operation) documentErrors() {
+	if o.Doc.Errors != nil {
+		return
+	}
+	for status, media := range o.Responses {
+		if !(strings.HasPrefix(status, "4") || strings.HasPrefix(status, "5") || status == "default") {
+			continue
+		}
+		m := preferJSON(media)
+		if m == nil {
+			continue
+		}
+		ans := envelope.DocumentedAnswer{MediaType: m.Type}
+		node := m.SchemaNode(o.Doc)
+		if ex := slices.IndexFunc(m.Examples, func(e *Example) bool { return e.HasValue }); ex >= 0 {
+			ans.Value = m.Examples[ex].Value
+		} else if node != nil {
+			h := fnv.New64a()
+			h.Write([]byte(o.Method + " " + o.Path + " " + status))
+			seed := h.Sum64()
+			gen := schemagen.New(o.Doc.ResolveSchema, rand.New(rand.NewPCG(seed, seed^0x5bd1e995)), fixedNow)
+			ans.Value, _ = gen.Generate(node)
+		}
+		if m.Kind == KindJSON && node != nil {
+			ans.Message = o.Doc.messageField(node, 0)
+		}
+		if o.Documented == nil {
+			o.Documented = envelope.Documented{}
+		}
+		o.Documented[status] = ans
+	}
+}
+
+// fixedNow is the clock of generated error bodies: they are the same on
+// every load, so the mock and the runner agree on them.
+func fixedNow() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+func preferJSON(media []*Media) *Media {
+	for _, m := range media {
+		if m.Kind == KindJSON {
+			return m
+		}
+	}
+	if len(media) > 0 {
+		return media[0]
+	}
+	return nil
+}
+
+// messageField finds the dotted path of a string property named like a
+// message in an error schema: at its top, or one object down
+// ({"error": {"message": ...}}); "" when it has none.
+func (d *Document) messageField(node map[string]any, depth int) string {
+	props := d.properties(node)
+	for _, name := range messageFields {
+		for k, p := range props {
+			if !strings.EqualFold(k, name) {
+				continue
+			}
+			if t := d.schemaType(p); t == "string" || t == "" {
+				return k
+			}
+		}
+	}
+	if depth > 0 {
+		return ""
+	}
+	for _, name := range []string{"error", "errors", "fault"} {
+		if p, ok := props[name]; ok && d.schemaType(p) == "object" {
+			if sub := d.messageField(p, depth+1); sub != "" {
+				return name + "." + sub
+			}
+		}
+	}
+	return ""
+}
+
+// properties are a schema's properties, through $refs and allOf.
+func (d *Document) properties(node map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	var walk func(n map[string]any, depth int)
+	walk = func(n map[string]any, depth int) {
+		if depth > 8 || n == nil {
+			return
+		}
+		if ref, ok := n["$ref"].(string); ok {
+			if r, err := d.ResolveSchema(ref); err == nil {
+				walk(r, depth+1)
+			}
+		}
+		if ps, ok := n["properties"].(map[string]any); ok {
+			for k, v := range ps {
+				if m, ok := v.(map[string]any); ok {
+					if _, seen := out[k]; !seen {
+						out[k] = m
+					}
+				}
+			}
+		}
+		if all, ok := n["allOf"].([]any); ok {
+			for _, a := range all {
+				m, _ := a.(map[string]any)
+				walk(m, depth+1)
+			}
+		}
+	}
+	walk(node, 0)
+	return out
+}
+
+// schemaType is a schema's one non-null type, through a $ref; "" when it
+// names none or several.
+func (d *Document) schemaType(n map[string]any) string {
+	if ref, ok := n["$ref"].(string); ok {
+		if r, err := d.ResolveSchema(ref); err == nil {
+			n = r
+		}
+	}
+	switch t := n["type"].(type) {
+	case string:
+		return t
+	case []any:
+		var one string
+		for _, x := range t {
+			if s, _ := x.(string); s != "null" {
+				if one != "" {
+					return ""
+				}
+				one = s
+			}
+		}
+		return one
+	}
+	if _, ok := n["properties"]; ok {
+		return "object"
+	}
+	return ""
+}
