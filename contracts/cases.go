@@ -40,6 +40,9 @@ type Case struct {
 	// of its API keys are redacted wherever the case is reported.
 	Credentials []spec.Credential
 	value       any // the body as a JSON value, for deriving variants
+	// pathSamples fill the path parameters a created resource does not:
+	// a valid value of each parameter's schema, by name.
+	pathSamples map[string]string
 }
 
 // RedactURL is u with the values of the case's API keys, and of the usual
@@ -304,13 +307,32 @@ func authorize(c *Case, op *spec.Operation, creds Credentials) {
 
 // addRequiredParameters gives each required query parameter a value: its
 // documented example, or the first enum value, or the schema's minimum.
+// addRequiredParameters gives the case a valid value of each required
+// query and header parameter it lacks, and of each path parameter.
 func addRequiredParameters(c *Case, op *spec.Operation) {
 	for _, p := range op.Parameters {
-		if !p.Required || p.In != "query" || c.Query.Has(p.Name) {
-			continue
+		switch {
+		case p.In == "path":
+			if c.pathSamples == nil {
+				c.pathSamples = map[string]string{}
+			}
+			c.pathSamples[p.Name] = p.Sample
+		case !p.Required:
+		case p.In == "query" && !c.Query.Has(p.Name):
+			c.Query.Set(p.Name, p.Sample)
+		case p.In == "header" && !hasHeader(c.Header, p.Name):
+			c.Header[p.Name] = p.Sample
 		}
-		c.Query.Set(p.Name, p.Sample)
 	}
+}
+
+func hasHeader(h map[string]string, name string) bool {
+	for k := range h {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	return false
 }
 
 func successStatuses(op *spec.Operation) []string {

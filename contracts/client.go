@@ -56,7 +56,11 @@ func RequestURL(target string, c *Case) (string, error) {
 	if err != nil || (t.Scheme != "http" && t.Scheme != "https") || t.Host == "" {
 		return "", fmt.Errorf("the target %q is not an http(s) URL", target)
 	}
-	u := strings.TrimSuffix(target, "/") + c.Path
+	path := c.Path
+	for name, v := range c.pathSamples { // what a created resource did not fill
+		path = strings.ReplaceAll(path, "{"+name+"}", url.PathEscape(v))
+	}
+	u := strings.TrimSuffix(target, "/") + path
 	if len(c.Query) > 0 {
 		u += "?" + c.Query.Encode()
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/schema/schemagen"
 	"github.com/chatmock/chatmock/internal/schema/schemanode"
 )
 
@@ -58,7 +59,7 @@ func (o *Operation) collectParameters(item map[string]any) []Problem {
 					problems = append(problems, d.problem(ptr+"/schema", "schema does not compile: %v", err))
 				}
 				if merged, err := schemanode.Merged(sn, d.ResolveSchema); err == nil {
-					param.Sample = sample(node, merged)
+					param.Sample = d.sample(node, merged)
 					param.Types = schemanode.Types(merged)
 					param.Array = slices.Contains(param.Types, "array")
 					if items, ok := merged["items"].(map[string]any); ok && param.Array {
@@ -172,7 +173,7 @@ func (o *Operation) Statuses() []string {
 }
 
 // sample is a valid value of a parameter as text.
-func sample(param, schema map[string]any) string {
+func (d *Document) sample(param, schema map[string]any) string {
 	if v, ok := param["example"]; ok {
 		return fmt.Sprint(v)
 	}
@@ -186,6 +187,14 @@ func sample(param, schema map[string]any) string {
 	}
 	if v, ok := schema["minimum"]; ok {
 		return fmt.Sprint(v)
+	}
+	// A value made from the schema honours its pattern, format and lengths.
+	if v, err := schemagen.New(d.ResolveSchema, nil, fixedNow).Generate(schema); err == nil && v != nil {
+		if _, scalar := v.(map[string]any); !scalar {
+			if _, list := v.([]any); !list {
+				return fmt.Sprint(v)
+			}
+		}
 	}
 	switch t := schemanode.Types(schema); {
 	case slices.Contains(t, "integer"), slices.Contains(t, "number"):

@@ -42,9 +42,32 @@ func preferred(c Class) []int {
 	return []int{400}
 }
 
-// answer is the documented response for the first failure's class, with
-// its message field saying what failed; false when the operation documents
-// none that fits.
+// nearest is the documented 4xx status that best stands in for a class
+// the operation documents no answer for: the lowest one, an authentication
+// status (401, 403) last unless the failure is one.
+func (d Documented) nearest(c Class) (int, string) {
+	best, bestKey := 0, ""
+	rank := func(s int) int {
+		if (s == 401 || s == 403) != (c == Security) {
+			return s + 1000
+		}
+		return s
+	}
+	for k := range d {
+		s, err := strconv.Atoi(k)
+		if err != nil || s < 400 || s > 499 {
+			continue
+		}
+		if best == 0 || rank(s) < rank(best) {
+			best, bestKey = s, k
+		}
+	}
+	return best, bestKey
+}
+
+// answer is the documented response for the first failure's class (or,
+// when it documents none for the class, its nearest 4xx), with its message
+// field saying what failed; false when the operation documents no 4xx.
 func (d Documented) answer(failures []Failure) (*Answer, bool) {
 	f := failures[0]
 	status, key := 0, ""
@@ -62,6 +85,9 @@ func (d Documented) answer(failures []Failure) (*Answer, bool) {
 				break
 			}
 		}
+	}
+	if key == "" {
+		status, key = d.nearest(f.Class)
 	}
 	if key == "" {
 		return nil, false

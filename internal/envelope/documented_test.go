@@ -45,3 +45,19 @@ func TestDocumentedAnswers(t *testing.T) {
 		t.Errorf("the documented value changed: %s", b)
 	}
 }
+
+// A class the operation documents no answer for takes its nearest 4xx:
+// not an authentication status unless the failure is one.
+func TestDocumentedNearest(t *testing.T) {
+	doc := Documented{"401": {MediaType: "application/json"}, "404": {MediaType: "application/json"}}
+	for class, want := range map[Class]int{Parameter: 404, Security: 401, NotAcceptable: 404} {
+		a, err := Render(nil, []Failure{{Class: class}}, &Request{}, nil, doc)
+		if err != nil || a.Status != want {
+			t.Errorf("%s: %v %v, want %d", class, a, err, want)
+		}
+	}
+	a, _ := Render(nil, []Failure{{Class: Parameter}}, &Request{}, nil, Documented{"401": {MediaType: "application/json"}})
+	if a.Status != 401 {
+		t.Errorf("only 401 documented: %d", a.Status)
+	}
+}
