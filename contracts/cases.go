@@ -16,7 +16,9 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/chatmock/chatmock/internal/schema/schemagen"
 	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
 )
@@ -80,6 +82,11 @@ func Derive(set *spec.Set, creds Credentials) ([]*Case, error) {
 		positive, err := derivePositive(op, creds)
 		if err != nil {
 			return nil, err
+		}
+		if len(positive) == 0 {
+			if c := generatedPositive(op, creds); c != nil {
+				positive = []*Case{c}
+			}
 		}
 		out = append(out, positive...)
 		base := richest(positive)
@@ -209,6 +216,66 @@ func derivePositive(op *spec.Operation, creds Credentials) ([]*Case, error) {
 		}
 	}
 	return out, nil
+}
+
+// generatedPositive is the positive case of an operation that documents no
+// request example: its parameters' samples and, when it takes a JSON or
+// form body, one generated from the schema (nil when it has no success to
+// expect, or a body it cannot make).
+func generatedPositive(op *spec.Operation, creds Credentials) *Case {
+	success := successStatuses(op)
+	if len(success) == 0 {
+		return nil
+	}
+	c := &Case{
+		ID:        strings.Join([]string{op.Doc.API, op.ID, "positive", "generated"}, "/"),
+		API:       op.Doc.API,
+		Operation: op.ID,
+		Tags:      []string{"positive", "generated"},
+		Method:    op.Method,
+		Path:      op.Path,
+		Query:     url.Values{},
+		Header:    map[string]string{},
+		Expect:    success,
+	}
+	if len(op.RequestBody) > 0 {
+		m := bodyMedia(op)
+		var v any
+		var err error
+		if m != nil {
+			gen := schemagen.New(op.Doc.ResolveSchema, nil, func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) })
+			v, err = gen.Generate(m.SchemaNode(op.Doc))
+		}
+		switch {
+		case m == nil || err != nil:
+			if op.BodyRequired {
+				return nil
+			}
+		case m.Kind == spec.KindJSON:
+			c.Body, _ = json.Marshal(v)
+			c.value = v
+			c.Header["Content-Type"] = m.Type
+		default:
+			c.Body = []byte(formEncode(v))
+			c.Header["Content-Type"] = m.Type
+		}
+	}
+	authorize(c, op, creds)
+	addRequiredParameters(c, op)
+	return c
+}
+
+// bodyMedia is the request media type a body can be generated for: JSON
+// first, then a form; nil when it has neither with a schema.
+func bodyMedia(op *spec.Operation) *spec.Media {
+	for _, kind := range []spec.Kind{spec.KindJSON, spec.KindForm} {
+		for _, m := range op.RequestBody {
+			if m.Kind == kind && m.SchemaNode(op.Doc) != nil {
+				return m
+			}
+		}
+	}
+	return nil
 }
 
 func exampleName(e *spec.Example) string {

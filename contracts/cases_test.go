@@ -28,22 +28,31 @@ func bundled(t *testing.T) (*spec.Set, []*Case) {
 	return set, cases
 }
 
-// Every documented request example becomes a positive case.
+// Every documented request example becomes a positive case, and an
+// operation with none gets one generated from its parameters and schema.
 func TestOnePositiveCasePerRequestExample(t *testing.T) {
 	set, cases := bundled(t)
-	examples, positive := 0, 0
+	examples, without, positive, generated := 0, 0, 0, 0
 	for _, op := range set.Operations() {
+		n := 0
 		for _, m := range op.RequestBody {
-			examples += len(m.Examples)
+			n += len(m.Examples)
+		}
+		examples += n
+		if n == 0 && len(successStatuses(op)) > 0 {
+			without++
 		}
 	}
 	for _, c := range cases {
 		if slices.Contains(c.Tags, "positive") {
 			positive++
+			if slices.Contains(c.Tags, "generated") {
+				generated++
+			}
 		}
 	}
-	if positive != examples || examples < 16 {
-		t.Errorf("%d positive cases for %d request examples", positive, examples)
+	if positive != examples+without || generated != without || examples < 16 || without == 0 {
+		t.Errorf("%d positive cases (%d generated) for %d request examples and %d operations without one", positive, generated, examples, without)
 	}
 }
 
