@@ -5,8 +5,8 @@
 // Cases are derived from the documents, never listed by hand per API: for
 // now, every documented request example, expecting a documented success.
 //
-// It may import: internal/envelope, internal/schema/schemanode,
-// internal/tmpl, spec.
+// It may import: internal/envelope, internal/schema/schemagen,
+// internal/schema/schemanode, internal/tmpl, spec.
 package contracts
 
 import (

@@ -187,8 +187,8 @@ func (rt *route) exampleValue(media *spec.Media, status, name string) (any, erro
 	candidates := append([]*spec.Media{media}, rt.op.Responses[status]...)
 	for _, m := range candidates {
 		for _, e := range m.Examples {
-			if name != "" && e.Name != name {
-				continue
+			if name != "" && e.Name != name || name == "" && e.Breaks != "" {
+				continue // another example, or one that breaks its schema
 			}
 			if m.Kind != media.Kind && m.Kind == spec.KindOther {
 				continue

@@ -32,7 +32,7 @@ func (o *Operation) documentErrors() {
 		}
 		ans := envelope.DocumentedAnswer{MediaType: m.Type}
 		node := m.SchemaNode(o.Doc)
-		if ex := slices.IndexFunc(m.Examples, func(e *Example) bool { return e.HasValue }); ex >= 0 {
+		if ex := slices.IndexFunc(m.Examples, func(e *Example) bool { return e.HasValue && e.Breaks == "" }); ex >= 0 {
 			ans.Value = m.Examples[ex].Value
 		} else if node != nil {
 			h := fnv.New64a()

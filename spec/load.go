@@ -280,7 +280,7 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 		problems = append(problems, Problem{File: src.Name, Pointer: ptr, Message: err.Error()})
 	}
 	problems = append(problems, doc.checkNamedExamples()...)
-	doc.resolveExamples()
+	problems = append(problems, doc.resolveExamples()...)
 	for _, op := range doc.Operations {
 		op.documentErrors()
 	}

@@ -95,6 +95,10 @@ type Example struct {
 	Value    any    // the inline value, when the example has one
 	HasValue bool
 	External string // externalValue, when it has one
+	// Breaks says how a response example breaks its own schema ("" when
+	// it does not): the mock answers with another example, or a body made
+	// from the schema, unless a client names this one.
+	Breaks string
 }
 
 func (o *Operation) collectMedia() []Problem {

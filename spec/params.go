@@ -210,22 +210,38 @@ func (d *Document) sample(param, schema map[string]any) string {
 // (Document.Examples, Operation.Examples): the request path reads no
 // file. An example that cannot be read or decoded stays unresolved and
 // out of the tables, as lint reports it.
-func (d *Document) resolveExamples() {
+// ExampleBreaksSchema starts the warning of a response example that breaks
+// its own schema (lint reports each violation itself).
+const ExampleBreaksSchema = "the example breaks its schema"
+
+func (d *Document) resolveExamples() []Problem {
+	var warnings []Problem
 	for _, op := range d.Operations {
 		for _, ms := range op.Responses {
 			for _, m := range ms {
 				for _, e := range m.Examples {
-					if e.HasValue || e.External == "" {
-						continue
+					if !e.HasValue && e.External != "" {
+						if v, err := m.Instance(d, e); err == nil {
+							e.Value, e.HasValue = v, true
+						}
 					}
-					if v, err := m.Instance(d, e); err == nil {
-						e.Value, e.HasValue = v, true
+					if e.HasValue && m.Kind == KindJSON && m.Schema != nil {
+						if err := m.Schema.Validate(e.Value); err != nil {
+							v := Violations(err)[0]
+							e.Breaks = fmt.Sprintf("at %s: %s", cmpPointer(v.Pointer), v.Message)
+							w := d.problem(e.Pointer, "%s %s: the mock answers with a body made from the schema instead", ExampleBreaksSchema, e.Breaks)
+							w.Warning = true
+							warnings = append(warnings, w)
+						}
 					}
 				}
 			}
 		}
 	}
 	entry := func(found *ResponseExample) (envelope.Example, bool) {
+		if found.Example.Breaks != "" {
+			return envelope.Example{}, false
+		}
 		if !found.Example.HasValue {
 			return envelope.Example{}, false
 		}
@@ -248,10 +264,11 @@ func (d *Document) resolveExamples() {
 			if e, ok := entry(op.FindExample(name)); ok {
 				op.Examples[name] = e
 			} else {
-				delete(op.Examples, name) // its own, unreadable, hides the document's
+				delete(op.Examples, name) // its own, unreadable or broken, hides the document's
 			}
 		}
 	}
+	return warnings
 }
 
 // StatusCode turns a documented status ("201", "4XX", "default") into a
