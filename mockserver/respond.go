@@ -10,7 +10,6 @@ import (
 
 	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/live"
-	"github.com/chatmock/chatmock/internal/schema/schemagen"
 	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
 )
@@ -203,14 +202,10 @@ func (rt *route) exampleValue(media *spec.Media, status, name string) (any, erro
 }
 
 func (rt *route) generate(media *spec.Media) (any, error) {
-	node := media.SchemaNode(rt.op.Doc)
-	if node == nil {
-		return nil, nil
-	}
 	var v any
 	var err error
 	rt.s.gen.Rand(func(r *rand.Rand) {
-		v, err = schemagen.New(rt.op.Doc.ResolveSchema, r, rt.s.gen.Now).Generate(node)
+		v, err = media.Generate(rt.op.Doc, r, rt.s.gen.Now)
 	})
 	return v, err
 }

@@ -8,8 +8,7 @@
 //
 // It may import: internal/codec/jsonbody, internal/dashboard,
 // internal/envelope, internal/fault, internal/framing, internal/live,
-// internal/rules, internal/scenario, internal/schema/schemagen,
-// internal/store, internal/tmpl, spec.
+// internal/rules, internal/scenario, internal/store, internal/tmpl, spec.
 package mockserver
 
 import (

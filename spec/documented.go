@@ -38,8 +38,7 @@ func (o *Operation) documentErrors() {
 			h := fnv.New64a()
 			h.Write([]byte(o.Method + " " + o.Path + " " + status))
 			seed := h.Sum64()
-			gen := schemagen.New(o.Doc.ResolveSchema, rand.New(rand.NewPCG(seed, seed^0x5bd1e995)), fixedNow)
-			ans.Value, _ = gen.Generate(node)
+			ans.Value, _ = m.Generate(o.Doc, rand.New(rand.NewPCG(seed, seed^0x5bd1e995)), fixedNow)
 		}
 		if m.Kind == KindJSON && node != nil {
 			ans.Message = o.Doc.messageField(node, 0)
@@ -155,4 +154,30 @@ func (d *Document) schemaType(n map[string]any) string {
 		return "object"
 	}
 	return ""
+}
+
+// maxBranchTries bounds how many oneOf/anyOf branch choices Generate tries.
+const maxBranchTries = 4
+
+// Generate makes a body for the media type from its schema, one its schema
+// accepts where it can: a value that matches two branches of a oneOf (or
+// none) is made again with the next branch. nil when it has no schema.
+func (m *Media) Generate(d *Document, rnd *rand.Rand, now func() time.Time) (any, error) {
+	node := m.SchemaNode(d)
+	if node == nil {
+		return nil, nil
+	}
+	gen := schemagen.New(d.ResolveSchema, rnd, now)
+	var first any
+	var firstErr error
+	for k := range maxBranchTries {
+		v, err := gen.Branch(k).Generate(node)
+		if k == 0 {
+			first, firstErr = v, err
+		}
+		if err == nil && (m.Schema == nil || m.Schema.Validate(v) == nil) {
+			return v, nil
+		}
+	}
+	return first, firstErr
 }

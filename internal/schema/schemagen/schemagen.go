@@ -63,6 +63,16 @@ type Generator struct {
 	resolve schemanode.Resolver
 	rnd     *rand.Rand
 	now     func() time.Time
+	branch  int // which branch of a oneOf or anyOf: this one, modulo their number
+}
+
+// Branch is a generator whose oneOf and anyOf take their k-th branch
+// (modulo how many they have) instead of the first: a caller whose value
+// matched two branches of a oneOf tries again with another.
+func (g *Generator) Branch(k int) *Generator {
+	c := *g
+	c.branch = k
+	return &c
 }
 
 // New returns a generator that follows $refs with resolve and takes the
@@ -202,11 +212,14 @@ func (g *Generator) merge(node map[string]any, resolve schemanode.Resolver) (map
 				continue
 			}
 			key = k
+			var live []any
 			for _, b := range bs {
 				if b != false {
-					branch, found = b, true
-					break
+					live = append(live, b)
 				}
+			}
+			if len(live) > 0 {
+				branch, found = live[g.branch%len(live)], true
 			}
 			break
 		}

@@ -534,3 +534,19 @@ func TestSeedsVaryAndErrors(t *testing.T) {
 		t.Error("Generate returned the schema's own const")
 	}
 }
+
+// Branch picks another branch of a oneOf or anyOf, modulo their number.
+func TestBranch(t *testing.T) {
+	node := map[string]any{"oneOf": []any{
+		map[string]any{"type": "object", "properties": map[string]any{"a": map[string]any{"type": "string"}}},
+		false,
+		map[string]any{"type": "null"},
+	}}
+	g := schemagen.New(nil, nil, now)
+	for k, want := range map[int]string{0: `{"a":"string"}`, 1: `null`, 2: `{"a":"string"}`} {
+		v, err := g.Branch(k).Generate(node)
+		if b, _ := json.Marshal(v); err != nil || string(b) != want {
+			t.Errorf("Branch(%d): %s %v, want %s", k, b, err, want)
+		}
+	}
+}
