@@ -40,6 +40,11 @@ func main() {
 	if errors.Is(err, flag.ErrHelp) {
 		return
 	}
+	var short *shortError
+	if errors.As(err, &short) {
+		fmt.Fprintln(os.Stderr, "corpus:", err)
+		os.Exit(1)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "corpus:", err)
 		os.Exit(2)
@@ -53,6 +58,7 @@ type options struct {
 	markdown     bool
 	jsonOut      string
 	reports      string // where the contract reports go; the temporary folder when ""
+	minServed    float64
 	startTimeout time.Duration
 	testTimeout  time.Duration
 	bin          string // the chatmock binary, once built
@@ -123,10 +129,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		writeText(stdout, s)
 	}
 	if o.jsonOut != "" {
-		return writeJSONFile(o.jsonOut, s)
+		if err := writeJSONFile(o.jsonOut, s); err != nil {
+			return err
+		}
+	}
+	return belowServed(figs, o.minServed)
+}
+
+// belowServed is an error naming each document served with fewer than
+// min percent of its operations (none when min is 0).
+func belowServed(figs []figure, min float64) error {
+	var short []string
+	for _, f := range figs {
+		if min > 0 && f.Operations > 0 && 100*float64(f.Served)/float64(f.Operations) < min {
+			short = append(short, fmt.Sprintf("%s (%d of %d)", f.Name, f.Served, f.Operations))
+		}
+	}
+	if len(short) > 0 {
+		return &shortError{fmt.Sprintf("served with fewer than %g%% of their operations: %s", min, strings.Join(short, ", "))}
 	}
 	return nil
 }
+
+// shortError is a sweep whose figures fall below --min-served: exit 1.
+type shortError struct{ msg string }
+
+func (e *shortError) Error() string { return e.msg }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
@@ -139,6 +167,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.reports, "reports", "", "keep each document's `chatmock test` JSON report in this folder, as NAME.json")
 	fs.DurationVar(&o.startTimeout, "start-timeout", 30*time.Second, "longest wait for serve's serving line")
 	fs.DurationVar(&o.testTimeout, "test-timeout", 60*time.Second, "longest run of chatmock test on one document")
+	fs.Float64Var(&o.minServed, "min-served", 0, "exit 1 when a document is served with fewer than this percentage of its operations (CI: 95)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -189,3 +189,15 @@ func TestCells(t *testing.T) {
 		t.Errorf("%d cells for %d columns", got, len(columns))
 	}
 }
+
+// --min-served names each document below the bar.
+func TestBelowServed(t *testing.T) {
+	figs := []figure{{Name: "a", Operations: 100, Served: 95}, {Name: "b", Operations: 10, Served: 9}, {Name: "c", Operations: 5, Served: 0}}
+	if err := belowServed(figs, 0); err != nil {
+		t.Errorf("no bar: %v", err)
+	}
+	err := belowServed(figs, 95)
+	if err == nil || err.Error() != "served with fewer than 95% of their operations: b (9 of 10), c (0 of 5)" {
+		t.Errorf("95%%: %v", err)
+	}
+}
