@@ -3,6 +3,7 @@ package mockserver
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -56,6 +57,9 @@ func encodeJSON(mediaType string, status int, value any) (*answer, error) {
 // names, else one negotiated among the operation's media types for that
 // status, else JSON.
 func (rt *route) fromEnvelope(ex *exchange, resp *envelope.Answer) *answer {
+	if resp.NoBody {
+		return &answer{status: resp.Status, headers: maps.Clone(resp.Headers)}
+	}
 	var media *spec.Media
 	status := strconv.Itoa(resp.Status)
 	list := rt.op.Responses[status]

@@ -26,8 +26,12 @@ func (o *Operation) documentErrors() {
 		if !(strings.HasPrefix(status, "4") || strings.HasPrefix(status, "5") || status == "default") {
 			continue
 		}
+		if o.Documented == nil {
+			o.Documented = envelope.Documented{}
+		}
 		m := preferJSON(media)
 		if m == nil {
+			o.Documented[status] = envelope.DocumentedAnswer{NoBody: true}
 			continue
 		}
 		ans := envelope.DocumentedAnswer{MediaType: m.Type}
@@ -42,9 +46,6 @@ func (o *Operation) documentErrors() {
 		}
 		if m.Kind == KindJSON && node != nil {
 			ans.Message = o.Doc.messageField(node, 0)
-		}
-		if o.Documented == nil {
-			o.Documented = envelope.Documented{}
 		}
 		o.Documented[status] = ans
 	}

@@ -18,6 +18,7 @@ type DocumentedAnswer struct {
 	MediaType string
 	Value     any // shared: copied before it is changed
 	Message   string
+	NoBody    bool // the response documents no content
 }
 
 // preferred are the statuses that answer a failure of each class, best
@@ -97,5 +98,5 @@ func (d Documented) answer(failures []Failure) (*Answer, bool) {
 	if doc.Message != "" {
 		body, _ = tmpl.SetPath(body, doc.Message, func(any, []tmpl.Element) (any, error) { return f.Detail, nil })
 	}
-	return &Answer{Status: status, MediaType: doc.MediaType, Body: body, Case: -1, Failures: failures, Headers: map[string]string{}}, true
+	return &Answer{Status: status, MediaType: doc.MediaType, Body: body, NoBody: doc.NoBody, Case: -1, Failures: failures, Headers: map[string]string{}}, true
 }

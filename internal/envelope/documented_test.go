@@ -61,3 +61,11 @@ func TestDocumentedNearest(t *testing.T) {
 		t.Errorf("only 401 documented: %d", a.Status)
 	}
 }
+
+// A documented error without content is answered with its status alone.
+func TestDocumentedWithoutBody(t *testing.T) {
+	a, err := Render(nil, []Failure{{Class: Security}}, &Request{}, nil, Documented{"400": {NoBody: true}})
+	if err != nil || a.Status != 400 || !a.NoBody {
+		t.Errorf("%+v %v", a, err)
+	}
+}

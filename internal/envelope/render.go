@@ -39,6 +39,7 @@ type Answer struct {
 	Body      any // a JSON value
 	Case      int // the index of the case that answered, -1 for the envelope
 	Failures  []Failure
+	NoBody    bool // a documented error response without content: the status alone
 }
 
 // ProblemMediaType is RFC 9457's media type.
