@@ -18,8 +18,6 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/fixtures"
-	"github.com/chatmock/chatmock/internal/rules"
-	"github.com/chatmock/chatmock/spec"
 )
 
 var update = flag.Bool("update", false, "rewrite the response sections of the golden files")
@@ -34,15 +32,7 @@ var goldenHeaders = []string{"Allow", "Content-Type", "Location"}
 // fixed clock.
 func newTestServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	set, err := spec.Load(context.Background(), spec.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := rules.Load(rules.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(set, append([]Option{WithSeed(1), WithClock(func() time.Time { return fixedNow }), WithRules(rs)}, opts...)...)
+	s, err := Load(context.Background(), append([]Option{WithSeed(1), WithClock(func() time.Time { return fixedNow })}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

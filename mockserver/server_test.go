@@ -205,15 +205,7 @@ func loadPlain(t *testing.T, opts ...Option) *Server {
 // loadDocument serves the document at path alone, seeded.
 func loadDocument(t *testing.T, path string, opts ...Option) *Server {
 	t.Helper()
-	srcs, err := spec.FromPaths([]string{path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := spec.Load(context.Background(), srcs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(set, append([]Option{WithSeed(1)}, opts...)...)
+	s, err := Load(context.Background(), append([]Option{WithDocuments(path), WithoutBundledRules(), WithSeed(1)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
