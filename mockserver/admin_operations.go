@@ -42,8 +42,8 @@ func (s *Server) operations(w http.ResponseWriter, r *http.Request) {
 
 func catalog(d *spec.Document) catalogAPI {
 	c := catalogAPI{API: d.API, Operations: make([]catalogOperation, 0, len(d.Operations))}
-	if d.T != nil && d.T.Info != nil {
-		c.Title = d.T.Info.Title
+	if info, ok := d.Raw["info"].(map[string]any); ok {
+		c.Title, _ = info["title"].(string)
 	}
 	for _, op := range d.Operations {
 		summary, _ := op.Raw["summary"].(string)

@@ -46,7 +46,7 @@ func (s *Set) Operations() []*Operation {
 type Document struct {
 	API        string
 	Source     Source
-	T          *openapi3.T    // kin-openapi's model, for parameters and security
+	T          *openapi3.T    // kin-openapi's model, when LoadDocument (or a strict Load) checked the document with it; nil otherwise
 	Raw        map[string]any // the document as JSON values (numbers as json.Number)
 	Operations []*Operation
 	Errors     *envelope.Declaration // x-chatmock-errors; nil: RFC 9457 problem+json
@@ -90,7 +90,7 @@ func Load(ctx context.Context, sources []Source, opts ...LoadOption) (*Set, erro
 	var wg sync.WaitGroup
 	for i, src := range sources {
 		wg.Go(func() {
-			doc, ps := LoadDocument(ctx, src)
+			doc, ps := loadDocument(ctx, src, o.strict)
 			results[i] = loaded{doc, ps}
 		})
 	}
@@ -191,9 +191,18 @@ func (s *Set) leaveOutDuplicates() []Problem {
 	return warnings
 }
 
-// LoadDocument reads and compiles one document. A document with problems
-// may still come back, so a linter can go on checking what did load.
+// LoadDocument reads and compiles one document, and checks it with
+// kin-openapi's validation too (its findings are warnings). A document with
+// problems may still come back, so a linter can go on checking what did
+// load.
 func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
+	return loadDocument(ctx, src, true)
+}
+
+// loadDocument is LoadDocument; checks adds kin-openapi's validation,
+// which the mock does without (it reads the document itself, and kin's
+// model of a 250-operation document costs a second at start-up).
+func loadDocument(ctx context.Context, src Source, checks bool) (*Document, []Problem) {
 	fail := func(ptr, format string, args ...any) (*Document, []Problem) {
 		return nil, []Problem{{File: src.Name, Pointer: ptr, Message: fmt.Sprintf(format, args...)}}
 	}
@@ -245,12 +254,18 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 			return fail("", "%v", err)
 		}
 	}
-	loader := openapi3.NewLoader()
-	// kin-openapi reads JSON first: handing it the JSON made above spares
-	// it parsing the YAML a second time (half the load time).
-	t, err := loader.LoadFromDataWithPath(js, &url.URL{Path: src.Path})
-	if err != nil {
-		return fail("", "%v", err)
+	var t *openapi3.T
+	if checks {
+		loader := openapi3.NewLoader()
+		// kin-openapi reads JSON first: handing it the JSON made above
+		// spares it parsing the YAML a second time (half the load time).
+		if t, err = loader.LoadFromDataWithPath(js, &url.URL{Path: src.Path}); err != nil {
+			return fail("", "%v", err)
+		}
+		if err := t.Validate(ctx, openapi3.DisableExamplesValidation()); err != nil {
+			// kin-openapi's own checks: what it finds, chatmock works around.
+			problems = append(problems, Problem{File: src.Name, Message: err.Error(), Warning: true})
+		}
 	}
 	if version30(raw) {
 		to2020(raw) // the compiler reads JSON Schema 2020-12
@@ -260,16 +275,13 @@ func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
 	if doc.API == "" {
 		doc.API = strings.TrimSuffix(path.Base(src.Path), path.Ext(src.Path))
 	}
-	if err := t.Validate(ctx, openapi3.DisableExamplesValidation()); err != nil {
-		// kin-openapi's own checks: what it finds, chatmock works around.
-		problems = append(problems, Problem{File: src.Name, Message: err.Error(), Warning: true})
-	}
 	if doc.compiler, err = newCompiler(); err != nil {
 		return fail("", "%v", err)
 	}
 	if err := doc.compiler.AddResource(doc.url, any(raw)); err != nil {
 		return fail("", "%v", err)
 	}
+	doc.prepare()
 	problems = append(problems, doc.collectOperations()...)
 	if doc.Errors, err = envelope.Parse(raw); err != nil {
 		var de *envelope.DeclError

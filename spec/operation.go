@@ -11,7 +11,6 @@ import (
 	"github.com/chatmock/chatmock/internal/codec/xmlbody"
 	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/live"
-	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // Operation is one method on one path of a document.
@@ -234,15 +233,6 @@ func (m *Media) Decode(b []byte) (any, error) {
 		return m.Form.Decode(b)
 	}
 	return string(b), nil
-}
-
-// T returns kin-openapi's model of the operation.
-func (o *Operation) T() *openapi3.Operation {
-	item := o.Doc.T.Paths.Value(o.Path)
-	if item == nil {
-		return nil
-	}
-	return item.GetOperation(o.Method)
 }
 
 // SchemaNode is the media type's raw schema, for walkers that read schemas

@@ -71,11 +71,45 @@ func newCompiler() (*jsonschema.Compiler, error) {
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
 	c.AssertVocabs()
-	c.RegisterVocabulary(&jsonschema.Vocabulary{URL: maxBytesVocab, Schema: metaSchema, Compile: compileMaxBytes})
+	c.RegisterVocabulary(&jsonschema.Vocabulary{URL: maxBytesVocab, Schema: metaSchema, Compile: compileMaxBytes, Subschemas: documentSchemas})
 	c.RegisterFormat(intFormat("int32", 32))
 	c.RegisterFormat(intFormat("int64", 64))
 	return c, nil
 }
+
+// documentSchemas are where an OpenAPI document holds schemas. Listed as
+// the subschemas of a keyword, they let the compiler take in every schema
+// of a document when it compiles the document's root once (Document.
+// prepare), instead of once per schema compiled: jsonschema/v6 copies its
+// table of a resource's known subschemas for each new one, so compiling a
+// large document's schemas one at a time costs their number squared.
+var documentSchemas = func() []jsonschema.SchemaPath {
+	type (
+		p   = jsonschema.Prop
+		all = jsonschema.AllProp
+		idx = jsonschema.AllItem
+	)
+	content := func(prefix ...jsonschema.Position) jsonschema.SchemaPath {
+		return append(append(jsonschema.SchemaPath{}, prefix...), p("content"), all{}, p("schema"))
+	}
+	param := func(prefix ...jsonschema.Position) jsonschema.SchemaPath {
+		return append(append(jsonschema.SchemaPath{}, prefix...), p("schema"))
+	}
+	return []jsonschema.SchemaPath{
+		{p("components"), p("schemas"), all{}},
+		param(p("components"), p("parameters"), all{}),
+		param(p("components"), p("headers"), all{}),
+		content(p("components"), p("parameters"), all{}),
+		content(p("components"), p("requestBodies"), all{}),
+		content(p("components"), p("responses"), all{}),
+		param(p("components"), p("responses"), all{}, p("headers"), all{}),
+		param(p("paths"), all{}, p("parameters"), idx{}),
+		param(p("paths"), all{}, all{}, p("parameters"), idx{}),
+		content(p("paths"), all{}, all{}, p("requestBody")),
+		content(p("paths"), all{}, all{}, p("responses"), all{}),
+		param(p("paths"), all{}, all{}, p("responses"), all{}, p("headers"), all{}),
+	}
+}()
 
 // intFormat is an integer format of the OpenAPI Format Registry: a signed
 // integer of so many bits. A number beyond it is refused, as the real API's

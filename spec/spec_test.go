@@ -81,7 +81,7 @@ func TestBundledOperations(t *testing.T) {
 	if !reflect.DeepEqual(aspnet, wantMT) {
 		t.Errorf("ASP.NET media types = %q, want %q", aspnet, wantMT)
 	}
-	if !operation(t, set, "createChatRoom").T().Deprecated {
+	if operation(t, set, "createChatRoom").Raw["deprecated"] != true {
 		t.Error("Nexudus createChatRoom should be deprecated")
 	}
 }
