@@ -175,13 +175,13 @@ func TestRunRefusesBadSetup(t *testing.T) {
 
 func TestCells(t *testing.T) {
 	refused := figure{Name: "gotify", OpenAPI: "swagger: 2.0", Operations: 42, Refusal: `/openapi: want an OpenAPI 3.x document, got ""`}
-	want := []string{"gotify", "Swagger 2.0", "—", "—", "0/42", "0", "—", "—", refused.Refusal}
+	want := []string{"gotify", "Swagger 2.0", "—", "—", "—", "0/42", "0", "—", "—", refused.Refusal}
 	if got := refused.cells(); !slices.Equal(got, want) {
 		t.Errorf("cells = %q, want %q", got, want)
 	}
-	served := figure{Name: "line", OpenAPI: "3.0.0", Operations: 73, Served: 73, LoadMs: 291.6, RSSMiB: 24.66,
+	served := figure{Name: "line", OpenAPI: "3.0.0", Operations: 73, Served: 73, LoadMs: 291.6, ReadyMiB: 20.04, RSSMiB: 24.66,
 		Cases: &cases{Valid: tally{Passed: 2}, Invalid: tally{Failed: 90}}, Error: "rss: gone"}
-	want = []string{"line", "3.0.0", "292", "24.7", "73/73", "0", "2/2", "0/90", "error: rss: gone"}
+	want = []string{"line", "3.0.0", "292", "20.0", "24.7", "73/73", "0", "2/2", "0/90", "error: rss: gone"}
 	if got := served.cells(); !slices.Equal(got, want) {
 		t.Errorf("cells = %q, want %q", got, want)
 	}

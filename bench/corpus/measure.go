@@ -24,6 +24,7 @@ type figure struct {
 	Operations int     `json:"operations"` // in the document, as index.json counts them
 	Served     int     `json:"served"`     // what serve said it serves; 0 when it did not start
 	LoadMs     float64 `json:"loadMs"`     // process start to the serving line
+	ReadyMiB   float64 `json:"readyMiB"`   // VmHWM when it said it serves: what loading the document took
 	RSSMiB     float64 `json:"rssMiB"`     // VmHWM, read after the contract run
 	Warnings   int     `json:"warnings"`   // stderr lines at level WARN
 	Cases      *cases  `json:"cases"`      // nil when no report was read
@@ -59,6 +60,9 @@ func measure(ctx context.Context, o *options, d document) figure {
 	case sv := <-srv.ready:
 		f.LoadMs = millis(srv.loaded)
 		f.Served = sv.Operations
+		if kib, err := peakRSS(srv.cmd.Process.Pid); err == nil {
+			f.ReadyMiB = float64(kib) / 1024
+		}
 		f.exercise(ctx, o, d, srv, spec, filepath.Join(o.reports, d.Name+".json"))
 	case <-srv.exited:
 		switch {

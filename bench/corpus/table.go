@@ -22,15 +22,18 @@ type sweep struct {
 }
 
 // columns are the tables' headings, in order.
-var columns = []string{"document", "OpenAPI", "load ms", "RSS MiB", "served/ops", "warnings", "valid ok", "invalid ok", "refused or failed"}
+var columns = []string{"document", "OpenAPI", "load ms", "ready MiB", "RSS MiB", "served/ops", "warnings", "valid ok", "invalid ok", "refused or failed"}
 
 // cells are one figure's table cells, in the order of columns; the last
 // is the refusal, or what went wrong in the sweep.
 func (f *figure) cells() []string {
 	dash := "—"
-	load, rss, valid, invalid := dash, dash, dash, dash
+	load, ready, rss, valid, invalid := dash, dash, dash, dash, dash
 	if f.LoadMs > 0 {
 		load = fmt.Sprintf("%.0f", f.LoadMs)
+	}
+	if f.ReadyMiB > 0 {
+		ready = fmt.Sprintf("%.1f", f.ReadyMiB)
 	}
 	if f.RSSMiB > 0 {
 		rss = fmt.Sprintf("%.1f", f.RSSMiB)
@@ -46,7 +49,7 @@ func (f *figure) cells() []string {
 	if f.Error != "" {
 		why += "error: " + f.Error
 	}
-	return []string{f.Name, version(f.OpenAPI), load, rss, fmt.Sprintf("%d/%d", f.Served, f.Operations),
+	return []string{f.Name, version(f.OpenAPI), load, ready, rss, fmt.Sprintf("%d/%d", f.Served, f.Operations),
 		fmt.Sprint(f.Warnings), valid, invalid, why}
 }
 
