@@ -168,7 +168,11 @@ func (m *Media) Generate(d *Document, rnd *rand.Rand, now func() time.Time) (any
 	if node == nil {
 		return nil, nil
 	}
-	gen := schemagen.New(d.ResolveSchema, rnd, now)
+	resolve := d.ResolveSchema
+	if m.view != nil {
+		resolve = m.view.resolve
+	}
+	gen := schemagen.New(resolve, rnd, now)
 	var first any
 	var firstErr error
 	for k := range maxBranchTries {

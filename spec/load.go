@@ -54,6 +54,9 @@ type Document struct {
 
 	compiler *jsonschema.Compiler
 	url      string // the document's resource URL in compiler
+	// request and response are the document as requests and answers see
+	// it (readOnly and writeOnly); both are the document when it has none.
+	request, response *view
 }
 
 // LoadOption changes how Load treats a document's defects.
@@ -281,6 +284,14 @@ func loadDocument(ctx context.Context, src Source, checks bool) (*Document, []Pr
 	if err := doc.compiler.AddResource(doc.url, any(raw)); err != nil {
 		return fail("", "%v", err)
 	}
+	doc.makeViews()
+	for _, v := range []*view{doc.request, doc.response} {
+		if v.url != doc.url {
+			if err := doc.compiler.AddResource(v.url, any(v.raw)); err != nil {
+				return fail("", "%v", err)
+			}
+		}
+	}
 	doc.prepare()
 	problems = append(problems, doc.collectOperations()...)
 	if doc.Errors, err = envelope.Parse(raw); err != nil {
@@ -407,7 +418,12 @@ func (d *Document) ResolveSchema(ref string) (map[string]any, error) {
 
 // compile compiles the schema at ptr.
 func (d *Document) compile(ptr string) (*Schema, error) {
-	s, err := d.compiler.Compile(d.url + "#" + ptr)
+	return d.compileIn(d.request, ptr)
+}
+
+// compileIn compiles the schema at ptr as the view sees it.
+func (d *Document) compileIn(v *view, ptr string) (*Schema, error) {
+	s, err := d.compiler.Compile(v.url + "#" + ptr)
 	if err != nil {
 		return nil, err
 	}

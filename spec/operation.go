@@ -84,6 +84,8 @@ type Media struct {
 	XML      *xmlbody.Codec    // for KindXML
 	Form     *formbody.Decoder // for KindForm
 	Examples []*Example
+
+	view *view // the document as a request or an answer sees it
 }
 
 // Example is a named (or the inline) example of a media type.
@@ -110,7 +112,7 @@ func (o *Operation) collectMedia() []Problem {
 		}
 		o.BodyRequired, _ = body["required"].(bool)
 		var ps []Problem
-		o.RequestBody, ps = d.collectContent(ptr, body)
+		o.RequestBody, ps = d.collectContent(ptr, body, d.request)
 		problems = append(problems, ps...)
 	}
 	responses, _ := o.Raw["responses"].(map[string]any)
@@ -121,7 +123,7 @@ func (o *Operation) collectMedia() []Problem {
 			problems = append(problems, d.problem(o.Pointer+Pointer("responses", status), "%v", err))
 			continue
 		}
-		media, ps := d.collectContent(ptr, resp)
+		media, ps := d.collectContent(ptr, resp, d.response)
 		problems = append(problems, ps...)
 		o.Responses[status] = media
 	}
@@ -130,7 +132,7 @@ func (o *Operation) collectMedia() []Problem {
 
 // collectContent compiles each media type of the content map of the
 // request body or response at ptr.
-func (d *Document) collectContent(ptr string, owner map[string]any) ([]*Media, []Problem) {
+func (d *Document) collectContent(ptr string, owner map[string]any, v *view) ([]*Media, []Problem) {
 	content, _ := owner["content"].(map[string]any)
 	types := make([]string, 0, len(content))
 	for mt := range content {
@@ -142,10 +144,10 @@ func (d *Document) collectContent(ptr string, owner map[string]any) ([]*Media, [
 	for _, mt := range types {
 		mptr := ptr + Pointer("content", mt)
 		node, _ := content[mt].(map[string]any)
-		m := &Media{Type: mt, Kind: KindOf(mt), Pointer: mptr}
+		m := &Media{Type: mt, Kind: KindOf(mt), Pointer: mptr, view: v}
 		if sn, ok := node["schema"].(map[string]any); ok {
 			var err error
-			if m.Schema, err = d.compile(mptr + "/schema"); err != nil {
+			if m.Schema, err = d.compileIn(v, mptr+"/schema"); err != nil {
 				problems = append(problems, d.problem(mptr+"/schema", "schema does not compile: %v", err))
 			}
 			if m.Kind == KindForm {
@@ -238,7 +240,11 @@ func (m *Media) Decode(b []byte) (any, error) {
 // SchemaNode is the media type's raw schema, for walkers that read schemas
 // (the example generator); nil when it has none.
 func (m *Media) SchemaNode(d *Document) map[string]any {
-	v, _ := Lookup(d.Raw, m.Pointer+"/schema")
+	root := d.Raw
+	if m.view != nil {
+		root = m.view.raw
+	}
+	v, _ := Lookup(root, m.Pointer+"/schema")
 	node, _ := v.(map[string]any)
 	return node
 }

@@ -59,4 +59,9 @@ func (d *Document) prepare() {
 		return
 	}
 	_, _ = d.compiler.Compile(d.url) // the root, whose subschemas are every schema
+	for _, v := range []*view{d.request, d.response} {
+		if v.url != d.url {
+			_, _ = d.compiler.Compile(v.url)
+		}
+	}
 }

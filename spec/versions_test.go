@@ -199,3 +199,39 @@ func TestDocumentedErrors(t *testing.T) {
 		t.Errorf("messageField: %q, want error.Message", got)
 	}
 }
+
+// readOnly properties are not required of a request; writeOnly ones are
+// neither required of nor generated in an answer.
+func TestReadOnlyAndWriteOnly(t *testing.T) {
+	set, err := loadPaths(t, []LoadOption{Strict()}, "testdata/readwrite.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := operation(t, set, "createUser")
+	checkSchema(t, "request", op.RequestBody[0].Schema, map[string]bool{
+		`{"name":"a","password":"secret12"}`: true, // no id: it is readOnly
+		`{"name":"a"}`:                       false,
+		`{"name":"a","password":"short"}`:    false,
+	})
+	resp := op.Responses["201"][0]
+	checkSchema(t, "answer", resp.Schema, map[string]bool{
+		`{"id":"U1","name":"a"}`: true, // no password: it is writeOnly
+		`{"name":"a"}`:           false,
+	})
+	v, err := resp.Generate(set.Documents[0], nil, fixedNow)
+	m, _ := v.(map[string]any)
+	if err != nil || m["id"] == nil || m["name"] == nil {
+		t.Fatalf("generated answer %v %v", v, err)
+	}
+	if _, ok := m["password"]; ok {
+		t.Errorf("a writeOnly property in a generated answer: %v", v)
+	}
+	if err := resp.Schema.Validate(v); err != nil {
+		t.Errorf("the generated answer breaks its schema: %v", err)
+	}
+	// The document itself is left as it was.
+	user := set.Documents[0].Raw["components"].(map[string]any)["schemas"].(map[string]any)["User"].(map[string]any)
+	if len(user["required"].([]any)) != 3 || user["properties"].(map[string]any)["password"] == nil {
+		t.Errorf("the document changed: %v", user)
+	}
+}
