@@ -195,6 +195,9 @@ func waitRefused(addr string, limit time.Duration) error {
 		if errors.Is(err, syscall.ECONNREFUSED) {
 			return nil
 		}
+		if errors.Is(err, syscall.ECONNRESET) {
+			continue // queued as the listener closed: the next dial tells
+		}
 		return fmt.Errorf("dial: %w, want connection refused", err)
 	}
 	return fmt.Errorf("new connections still accepted after %s", limit)
