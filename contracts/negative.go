@@ -54,12 +54,40 @@ func deriveNegative(op *spec.Operation, base *Case) []*Case {
 				add("empty-credential-"+f.Name, f, func(c *Case) { c.Query.Set(sch.Param, "") })
 			}
 		}
-	} else if len(op.Security) > 1 {
+	} else if len(op.Security) > 1 && !slices.ContainsFunc(op.Security, func(alt []spec.SecurityScheme) bool { return len(alt) == 0 }) {
+		// Alternatives: a request fails only when it meets none of them, so
+		// every credential of every one goes.
 		first := op.Security[0][0]
 		f := envelope.Failure{Class: envelope.Security, Name: first.Key, In: "header"}
-		add("missing-credentials", f, func(c *Case) { delete(c.Header, "Authorization") })
-		add("bad-basic-credentials", f, func(c *Case) { c.Header["Authorization"] = "Basic not-base64!" })
-		add("empty-bearer-token", f, func(c *Case) { c.Header["Authorization"] = "Bearer " })
+		anyAuthorization := false // an apiKey named Authorization: any value meets it
+		strip := func(c *Case) {
+			delete(c.Header, "Authorization")
+			for _, alt := range op.Security {
+				for _, sch := range alt {
+					if sch.Type != "apiKey" {
+						continue
+					}
+					c.Query.Del(sch.Param)
+					for k := range c.Header {
+						if strings.EqualFold(k, sch.Param) {
+							delete(c.Header, k)
+						}
+					}
+				}
+			}
+		}
+		for _, alt := range op.Security {
+			for _, sch := range alt {
+				if sch.Type == "apiKey" && sch.In == "header" && strings.EqualFold(sch.Param, "Authorization") {
+					anyAuthorization = true
+				}
+			}
+		}
+		add("missing-credentials", f, strip)
+		if !anyAuthorization {
+			add("bad-basic-credentials", f, func(c *Case) { strip(c); c.Header["Authorization"] = "Basic not-base64!" })
+			add("empty-bearer-token", f, func(c *Case) { strip(c); c.Header["Authorization"] = "Bearer " })
+		}
 	}
 	m := jsonMedia(op)
 	if m == nil || base.value == nil {

@@ -1,0 +1,53 @@
+package contracts
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chatmock/chatmock/mockserver"
+	"github.com/chatmock/chatmock/mockserver/mocktest"
+	"github.com/chatmock/chatmock/spec"
+)
+
+// With security alternatives a request fails only when it meets none: the
+// negative cases drop every credential, and none claims that a bad
+// Authorization value fails where an apiKey named Authorization takes any.
+func TestSecurityAlternatives(t *testing.T) {
+	srcs, err := spec.FromPaths([]string{"testdata/alternatives.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := spec.Load(context.Background(), srcs, spec.Strict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := Derive(set, Credentials{Bearer: "t", Basic: "u:p", Query: map[string]string{"X-Key": "k", "Authorization": "k"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string][]string{}
+	for _, c := range cases {
+		if c.Want != nil && !c.Want.Success {
+			names[c.Operation] = append(names[c.Operation], c.ID[strings.LastIndex(c.ID, "/")+1:])
+			for k := range c.Header {
+				if strings.EqualFold(k, "X-Key") {
+					t.Errorf("%s keeps the X-Key credential", c.ID)
+				}
+			}
+		}
+	}
+	if got := names["listRooms"]; !slices.Equal(got, []string{"missing-credentials", "bad-basic-credentials", "empty-bearer-token"}) {
+		t.Errorf("listRooms negatives: %q", got)
+	}
+	if got := names["listMessages"]; !slices.Equal(got, []string{"missing-credentials"}) {
+		t.Errorf("listMessages negatives: %q", got)
+	}
+	mock := mocktest.NewServer(t, mockserver.WithDocumentSet(set), mockserver.WithoutBundledRules())
+	for _, res := range Run(context.Background(), set, cases, RunOptions{Target: mock.URL}).Results {
+		if res.Outcome != Passed {
+			t.Errorf("%s: %s %q %s", res.Case.ID, res.Outcome, res.Problems, res.Reason)
+		}
+	}
+}
