@@ -59,6 +59,8 @@ type options struct {
 	jsonOut      string
 	reports      string // where the contract reports go; the temporary folder when ""
 	minServed    float64
+	prism        bool
+	prismTimeout time.Duration
 	startTimeout time.Duration
 	testTimeout  time.Duration
 	bin          string // the chatmock binary, once built
@@ -107,12 +109,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.reports, err = filepath.Abs(o.reports); err != nil { // the children run in each document's folder
 		return err
 	}
+	if o.prism {
+		// npx fetches Prism once, before any document is timed.
+		warm, cancel := context.WithTimeout(ctx, o.prismTimeout)
+		err := exec.CommandContext(warm, "npx", "--yes", prismVersion, "--version").Run()
+		cancel()
+		if err != nil {
+			return fmt.Errorf("--prism: npx %s: %w", prismVersion, err)
+		}
+	}
 	var figs []figure
 	for _, d := range docs {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		f := measure(ctx, o, d)
+		if o.prism {
+			p := measurePrism(ctx, o, d, 4790)
+			f.Prism = &p
+		}
 		fmt.Fprintf(stderr, "corpus: %s: %s\n", d.Name, progress(f))
 		figs = append(figs, f)
 	}
@@ -128,6 +143,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else {
 		writeText(stdout, s)
 	}
+	writePrism(stdout, s, o.markdown)
 	if o.jsonOut != "" {
 		if err := writeJSONFile(o.jsonOut, s); err != nil {
 			return err
@@ -167,6 +183,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.reports, "reports", "", "keep each document's `chatmock test` JSON report in this folder, as NAME.json")
 	fs.DurationVar(&o.startTimeout, "start-timeout", 30*time.Second, "longest wait for serve's serving line")
 	fs.DurationVar(&o.testTimeout, "test-timeout", 60*time.Second, "longest run of chatmock test on one document")
+	fs.BoolVar(&o.prism, "prism", false, "also time Prism's mock ("+prismVersion+", through npx) to listening on each document, and its memory")
+	fs.DurationVar(&o.prismTimeout, "prism-timeout", 3*time.Minute, "longest wait for Prism to listen")
 	fs.Float64Var(&o.minServed, "min-served", 0, "exit 1 when a document is served with fewer than this percentage of its operations (CI: 95)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

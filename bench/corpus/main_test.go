@@ -201,3 +201,17 @@ func TestBelowServed(t *testing.T) {
 		t.Errorf("95%%: %v", err)
 	}
 }
+
+// The session id of a /proc/PID/stat line, whose command may hold spaces
+// and parentheses.
+func TestSessionOf(t *testing.T) {
+	for stat, want := range map[string]int{
+		"4242 (node) S 4200 4242 4242 0 -1": 4242,
+		"77 (my (odd) cmd) R 1 77 70 0":     70,
+		"broken":                            -1,
+	} {
+		if got := sessionOf(stat); got != want {
+			t.Errorf("sessionOf(%q) = %d, want %d", stat, got, want)
+		}
+	}
+}

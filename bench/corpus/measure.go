@@ -18,19 +18,20 @@ import (
 
 // figure is what the sweep measured of one document.
 type figure struct {
-	Name       string  `json:"name"`
-	API        string  `json:"api"`
-	OpenAPI    string  `json:"openapi"`
-	Operations int     `json:"operations"` // in the document, as index.json counts them
-	Served     int     `json:"served"`     // what serve said it serves; 0 when it did not start
-	LoadMs     float64 `json:"loadMs"`     // process start to the serving line
-	ReadyMiB   float64 `json:"readyMiB"`   // VmHWM when it said it serves: what loading the document took
-	RSSMiB     float64 `json:"rssMiB"`     // VmHWM, read after the contract run
-	Warnings   int     `json:"warnings"`   // stderr lines at level WARN
-	Cases      *cases  `json:"cases"`      // nil when no report was read
-	TestMs     float64 `json:"testMs"`     // how long `chatmock test` ran
-	Refusal    string  `json:"refusal,omitempty"`
-	Error      string  `json:"error,omitempty"` // what kept the sweep from a figure: a timeout, a report it could not read
+	Name       string       `json:"name"`
+	API        string       `json:"api"`
+	OpenAPI    string       `json:"openapi"`
+	Operations int          `json:"operations"` // in the document, as index.json counts them
+	Served     int          `json:"served"`     // what serve said it serves; 0 when it did not start
+	LoadMs     float64      `json:"loadMs"`     // process start to the serving line
+	ReadyMiB   float64      `json:"readyMiB"`   // VmHWM when it said it serves: what loading the document took
+	RSSMiB     float64      `json:"rssMiB"`     // VmHWM, read after the contract run
+	Warnings   int          `json:"warnings"`   // stderr lines at level WARN
+	Cases      *cases       `json:"cases"`      // nil when no report was read
+	TestMs     float64      `json:"testMs"`     // how long `chatmock test` ran
+	Refusal    string       `json:"refusal,omitempty"`
+	Prism      *prismFigure `json:"prism,omitempty"` // with --prism
+	Error      string       `json:"error,omitempty"` // what kept the sweep from a figure: a timeout, a report it could not read
 }
 
 // fail adds msg to what went wrong.
