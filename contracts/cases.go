@@ -204,12 +204,12 @@ func derivePositive(op *spec.Operation, creds Credentials) ([]*Case, error) {
 				}
 				if m.Kind == spec.KindJSON && e.HasValue {
 					c.value = tmpl.DeepCopy(e.Value)
-					if m.Schema != nil && m.Schema.Validate(e.Value) != nil {
-						// An example of a refused request (Intercom documents
-						// them): not a valid request, nor a base for others.
-						c.Skip = e.Pointer + ": the example breaks its own schema, so it is no valid request"
-						c.value = nil
-					}
+				}
+				if breaksSchema(m, body, err) {
+					// An example of a refused request (Intercom documents
+					// them): not a valid request, nor a base for others.
+					c.Skip = e.Pointer + ": the example breaks its own schema, so it is no valid request"
+					c.value = nil
 				}
 				if m.Kind == spec.KindXML {
 					c.Header["Accept"] = m.Type // and check the XML answer too
@@ -280,6 +280,17 @@ func bodyMedia(op *spec.Operation) *spec.Media {
 		}
 	}
 	return nil
+}
+
+// breaksSchema tells whether a request example, as it would be sent,
+// fails the schema of its media type (JSON or a form, decoded as the mock
+// decodes them).
+func breaksSchema(m *spec.Media, body []byte, sendErr error) bool {
+	if sendErr != nil || m.Schema == nil || (m.Kind != spec.KindJSON && m.Kind != spec.KindForm) {
+		return false
+	}
+	v, err := m.Decode(body)
+	return err != nil || m.Schema.Validate(v) != nil
 }
 
 func exampleName(e *spec.Example) string {

@@ -215,3 +215,13 @@ func TestSessionOf(t *testing.T) {
 		}
 	}
 }
+
+// A tally's cell counts what was sent, and names what was skipped.
+func TestTallyCell(t *testing.T) {
+	if got := (tally{Passed: 3, Failed: 1, Skipped: 2}).cell(); got != "3/4 (2 skipped)" {
+		t.Errorf("cell = %q", got)
+	}
+	if got := (tally{Passed: 5}).cell(); got != "5/5" {
+		t.Errorf("cell = %q", got)
+	}
+}

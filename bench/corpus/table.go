@@ -39,8 +39,7 @@ func (f *figure) cells() []string {
 		rss = fmt.Sprintf("%.1f", f.RSSMiB)
 	}
 	if f.Cases != nil {
-		valid = fmt.Sprintf("%d/%d", f.Cases.Valid.Passed, f.Cases.Valid.total())
-		invalid = fmt.Sprintf("%d/%d", f.Cases.Invalid.Passed, f.Cases.Invalid.total())
+		valid, invalid = f.Cases.Valid.cell(), f.Cases.Invalid.cell()
 	}
 	why := f.Refusal
 	if f.Error != "" && why != "" {
@@ -51,6 +50,16 @@ func (f *figure) cells() []string {
 	}
 	return []string{f.Name, version(f.OpenAPI), load, ready, rss, fmt.Sprintf("%d/%d", f.Served, f.Operations),
 		fmt.Sprint(f.Warnings), valid, invalid, why}
+}
+
+// cell is passed/sent, and how many were skipped (not sent: a request
+// example that breaks its own schema, a media type the runner cannot send).
+func (t tally) cell() string {
+	s := fmt.Sprintf("%d/%d", t.Passed, t.Passed+t.Failed)
+	if t.Skipped > 0 {
+		s += fmt.Sprintf(" (%d skipped)", t.Skipped)
+	}
+	return s
 }
 
 // version writes index.json's "swagger: 2.0" as "Swagger 2.0".
