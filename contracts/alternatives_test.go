@@ -11,11 +11,10 @@ import (
 	"github.com/chatmock/chatmock/spec"
 )
 
-// With security alternatives a request fails only when it meets none: the
-// negative cases drop every credential, and none claims that a bad
-// Authorization value fails where an apiKey named Authorization takes any.
-func TestSecurityAlternatives(t *testing.T) {
-	srcs, err := spec.FromPaths([]string{"testdata/alternatives.yaml"})
+// loadStrict loads one document, refusing any defect.
+func loadStrict(t *testing.T, path string) *spec.Set {
+	t.Helper()
+	srcs, err := spec.FromPaths([]string{path})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,6 +22,14 @@ func TestSecurityAlternatives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return set
+}
+
+// With security alternatives a request fails only when it meets none: the
+// negative cases drop every credential, and none claims that a bad
+// Authorization value fails where an apiKey named Authorization takes any.
+func TestSecurityAlternatives(t *testing.T) {
+	set := loadStrict(t, "testdata/alternatives.yaml")
 	cases, err := Derive(set, Credentials{Bearer: "t", Basic: "u:p", Query: map[string]string{"X-Key": "k", "Authorization": "k"}})
 	if err != nil {
 		t.Fatal(err)
@@ -49,5 +56,40 @@ func TestSecurityAlternatives(t *testing.T) {
 		if res.Outcome != Passed {
 			t.Errorf("%s: %s %q %s", res.Case.ID, res.Outcome, res.Problems, res.Reason)
 		}
+	}
+}
+
+// The runner sends multipart, text and binary bodies the mock takes: a
+// generated positive case per operation passes, and so do the negatives.
+func TestOtherBodiesRoundTrip(t *testing.T) {
+	set := loadStrict(t, "../mockserver/testdata/bodies.yaml")
+	cases, err := Derive(set, Credentials{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mock := mocktest.NewServer(t, mockserver.WithDocumentSet(set), mockserver.WithoutBundledRules())
+	positives := 0
+	for _, res := range Run(context.Background(), set, cases, RunOptions{Target: mock.URL}).Results {
+		if res.Outcome != Passed {
+			t.Errorf("%s: %s %q %s", res.Case.ID, res.Outcome, res.Problems, res.Reason)
+		}
+		if res.Case.Want == nil && strings.HasSuffix(res.Case.ID, "uploadFile/positive/generated") {
+			positives++
+			if !strings.HasPrefix(res.Case.Header["Content-Type"], "multipart/form-data; boundary=") {
+				t.Errorf("upload sent as %q", res.Case.Header["Content-Type"])
+			}
+		}
+	}
+	if positives != 1 {
+		t.Errorf("%d generated upload cases, want 1", positives)
+	}
+	generated := 0
+	for _, c := range cases {
+		if strings.HasSuffix(c.ID, "/positive/generated") {
+			generated++
+		}
+	}
+	if generated != 3 {
+		t.Errorf("%d generated positive cases, want one per operation (3)", generated)
 	}
 }

@@ -10,9 +10,12 @@
 package contracts
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"mime/multipart"
 	"net/url"
 	"slices"
 	"strings"
@@ -195,7 +198,7 @@ func derivePositive(op *spec.Operation, creds Credentials) ([]*Case, error) {
 					Method:    op.Method,
 					Path:      op.Path,
 					Query:     url.Values{},
-					Header:    map[string]string{"Content-Type": m.Type},
+					Header:    map[string]string{"Content-Type": contentType(m)},
 					Body:      body,
 					Expect:    success,
 				}
@@ -251,6 +254,17 @@ func generatedPositive(op *spec.Operation, creds Credentials) *Case {
 			v, err = m.Generate(op.Doc, nil, func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) })
 		}
 		switch {
+		case m == nil && op.RequestBody[0].Kind == spec.KindOther:
+			// text or bytes: a string its schema takes, else a word
+			other := op.RequestBody[0]
+			text := "chatmock"
+			if s, gerr := other.Generate(op.Doc, nil, func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }); gerr == nil {
+				if str, ok := s.(string); ok {
+					text = str
+				}
+			}
+			c.Body = []byte(text)
+			c.Header["Content-Type"] = other.Type
 		case m == nil || err != nil:
 			if op.BodyRequired {
 				return nil
@@ -259,6 +273,11 @@ func generatedPositive(op *spec.Operation, creds Credentials) *Case {
 			c.Body, _ = json.Marshal(v)
 			c.value = v
 			c.Header["Content-Type"] = m.Type
+		case m.Kind == spec.KindMultipart:
+			if c.Body, err = multipartEncode(v); err != nil {
+				return nil
+			}
+			c.Header["Content-Type"] = contentType(m)
 		default:
 			c.Body = []byte(formEncode(v))
 			c.Header["Content-Type"] = m.Type
@@ -272,7 +291,7 @@ func generatedPositive(op *spec.Operation, creds Credentials) *Case {
 // bodyMedia is the request media type a body can be generated for: JSON
 // first, then a form; nil when it has neither with a schema.
 func bodyMedia(op *spec.Operation) *spec.Media {
-	for _, kind := range []spec.Kind{spec.KindJSON, spec.KindForm} {
+	for _, kind := range []spec.Kind{spec.KindJSON, spec.KindForm, spec.KindMultipart} {
 		for _, m := range op.RequestBody {
 			if m.Kind == kind && m.SchemaNode(op.Doc) != nil {
 				return m
@@ -286,7 +305,7 @@ func bodyMedia(op *spec.Operation) *spec.Media {
 // fails the schema of its media type (JSON or a form, decoded as the mock
 // decodes them).
 func breaksSchema(m *spec.Media, body []byte, sendErr error) bool {
-	if sendErr != nil || m.Schema == nil || (m.Kind != spec.KindJSON && m.Kind != spec.KindForm) {
+	if sendErr != nil || m.Schema == nil || (m.Kind != spec.KindJSON && m.Kind != spec.KindForm && m.Kind != spec.KindMultipart) {
 		return false
 	}
 	v, err := m.Decode(body)
@@ -311,12 +330,52 @@ func exampleBody(op *spec.Operation, m *spec.Media, e *spec.Example) ([]byte, er
 		return json.Marshal(e.Value)
 	case spec.KindForm:
 		return []byte(formEncode(e.Value)), nil
+	case spec.KindMultipart:
+		return multipartEncode(e.Value)
 	case spec.KindOther:
 		if s, ok := e.Value.(string); ok {
 			return []byte(s), nil
 		}
 	}
 	return nil, fmt.Errorf("an inline %s example cannot be sent", m.Type)
+}
+
+// multipartBoundary is the boundary of the multipart bodies the runner
+// sends.
+const multipartBoundary = "chatmock-boundary-7d1c"
+
+// contentType is the Content-Type of a body of the media type: a
+// multipart one names its boundary.
+func contentType(m *spec.Media) string {
+	if m.Kind == spec.KindMultipart {
+		return m.Type + "; boundary=" + multipartBoundary
+	}
+	return m.Type
+}
+
+// multipartEncode writes a JSON value as multipart/form-data fields, named
+// as a form's (bracket keys), in key order.
+func multipartEncode(v any) ([]byte, error) {
+	fields, err := url.ParseQuery(formEncode(v))
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	if err := w.SetBoundary(multipartBoundary); err != nil {
+		return nil, err
+	}
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		for _, val := range fields[k] {
+			if err := w.WriteField(k, val); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // formEncode writes a JSON value as bracket-keyed form fields, in key order.

@@ -214,7 +214,7 @@ func (rt *route) generate(media *spec.Media) (any, error) {
 // accepts anything gets them in.
 func (rt *route) offers(status string) []string {
 	var out []string
-	for _, kind := range []spec.Kind{spec.KindJSON, spec.KindXML, spec.KindForm, spec.KindOther} {
+	for _, kind := range []spec.Kind{spec.KindJSON, spec.KindXML, spec.KindForm, spec.KindMultipart, spec.KindOther} {
 		for _, m := range rt.op.Responses[status] {
 			if m.Kind == kind {
 				out = append(out, m.Type)

@@ -55,6 +55,7 @@ const (
 	KindJSON
 	KindXML
 	KindForm
+	KindMultipart // multipart/form-data: its fields read as a form's
 )
 
 // KindOf classifies a media type (parameters ignored).
@@ -70,6 +71,8 @@ func KindOf(mediaType string) Kind {
 		return KindXML
 	case mt == "application/x-www-form-urlencoded":
 		return KindForm
+	case mt == "multipart/form-data":
+		return KindMultipart
 	}
 	return KindOther
 }
@@ -82,7 +85,7 @@ type Media struct {
 	Pointer  string // JSON pointer of the Media Type Object
 	Schema   *Schema
 	XML      *xmlbody.Codec    // for KindXML
-	Form     *formbody.Decoder // for KindForm
+	Form     *formbody.Decoder // for KindForm and KindMultipart
 	Examples []*Example
 
 	view *view // the document as a request or an answer sees it
@@ -150,7 +153,7 @@ func (d *Document) collectContent(ptr string, owner map[string]any, v *view) ([]
 			if m.Schema, err = d.compileIn(v, mptr+"/schema"); err != nil {
 				problems = append(problems, d.problem(mptr+"/schema", "schema does not compile: %v", err))
 			}
-			if m.Kind == KindForm {
+			if m.Kind == KindForm || m.Kind == KindMultipart {
 				if m.Form, err = formbody.Compile(sn, d.ResolveSchema); err != nil {
 					problems = append(problems, d.problem(mptr+"/schema", "no form decoder for this schema: %v", err))
 				}
@@ -233,6 +236,15 @@ func (m *Media) Decode(b []byte) (any, error) {
 			return nil, fmt.Errorf("%s: the media type has no schema to read a form by", m.Type)
 		}
 		return m.Form.Decode(b)
+	case KindMultipart:
+		if m.Form == nil {
+			return nil, fmt.Errorf("%s: the media type has no schema to read a form by", m.Type)
+		}
+		fields, err := multipartFields(b)
+		if err != nil {
+			return nil, err
+		}
+		return m.Form.Decode([]byte(fields.Encode()))
 	}
 	return string(b), nil
 }
