@@ -3,6 +3,7 @@ package mockserver
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/chatmock/chatmock/internal/codec/jsonbody"
@@ -26,6 +27,9 @@ func (rt *route) checkParameters(ex *exchange) {
 		switch p.In {
 		case "query":
 			texts = query[p.Name]
+			if p.Style == "deepObject" {
+				texts = deepObjectTexts(query, p.Name)
+			}
 		case "header":
 			texts = ex.r.Header.Values(p.Name)
 		case "path":
@@ -83,10 +87,39 @@ func badQueryPair(raw string) (name, value string) {
 // paramValue converts parameter text to the JSON value its schema expects;
 // text that does not convert stays a string, for validation to report.
 func paramValue(p *spec.Parameter, texts []string) any {
+	if p.Style == "deepObject" {
+		obj := map[string]any{}
+		for _, kv := range texts { // name[key]=value, as deepObjectTexts gives them
+			k, v, _ := strings.Cut(kv, "=")
+			obj[k] = textValue(v, p.Props[k])
+		}
+		return obj
+	}
+	prefix := ""
+	switch p.Style {
+	case "label":
+		prefix = "."
+	case "matrix":
+		prefix = ";" + p.Name + "="
+	}
 	if p.Array {
+		sep := ","
+		switch {
+		case p.Style == "spaceDelimited":
+			sep = " "
+		case p.Style == "pipeDelimited":
+			sep = "|"
+		case p.Explode && (p.Style == "label" || p.Style == "matrix"):
+			sep = prefix
+		}
 		var parts []string
 		for _, t := range texts {
-			parts = append(parts, strings.Split(t, ",")...)
+			t = strings.TrimPrefix(t, prefix)
+			if p.Style == "form" && p.Explode {
+				parts = append(parts, t) // ?id=1&id=2: each value whole
+				continue
+			}
+			parts = append(parts, strings.Split(t, sep)...)
 		}
 		out := make([]any, len(parts))
 		for i, t := range parts {
@@ -94,7 +127,48 @@ func paramValue(p *spec.Parameter, texts []string) any {
 		}
 		return out
 	}
-	return textValue(texts[0], p.Types)
+	t := strings.TrimPrefix(texts[0], prefix)
+	if p.Object {
+		return objectValue(p, t)
+	}
+	return textValue(t, p.Types)
+}
+
+// objectValue reads an object parameter written as k,v,k2,v2 (or, exploded,
+// k=v,k2=v2), each value converted by its property's types.
+func objectValue(p *spec.Parameter, t string) map[string]any {
+	obj := map[string]any{}
+	sep := ","
+	if p.Style == "label" && p.Explode {
+		sep = "."
+	}
+	parts := strings.Split(t, sep)
+	if p.Explode {
+		for _, kv := range parts {
+			k, v, _ := strings.Cut(kv, "=")
+			obj[k] = textValue(v, p.Props[k])
+		}
+		return obj
+	}
+	for i := 0; i+1 < len(parts); i += 2 {
+		obj[parts[i]] = textValue(parts[i+1], p.Props[parts[i]])
+	}
+	return obj
+}
+
+// deepObjectTexts finds a deepObject parameter's keys in the query
+// (name[key]=value) and returns them as key=value texts, in key order.
+func deepObjectTexts(query url.Values, name string) []string {
+	var out []string
+	for k, vs := range query {
+		inner, ok := strings.CutPrefix(k, name+"[")
+		if !ok || !strings.HasSuffix(inner, "]") || len(vs) == 0 {
+			continue
+		}
+		out = append(out, strings.TrimSuffix(inner, "]")+"="+vs[0])
+	}
+	slices.Sort(out)
+	return out
 }
 
 // isInteger tells whether t is -?[0-9]+.

@@ -21,7 +21,11 @@ type Parameter struct {
 	Schema   *Schema  // nil when the parameter has none
 	Types    []string // the schema's JSON types, for converting text
 	Array    bool
-	Sample   string // a valid value as text: the example, default, first enum value or minimum
+	Object   bool                // the schema is an object (deepObject, or a simple k,v list)
+	Props    map[string][]string // an object's properties' JSON types, for converting text
+	Style    string              // form, spaceDelimited, pipeDelimited, deepObject, simple, label or matrix: as written, else the location's default
+	Explode  bool                // as written, else true for form and false otherwise
+	Sample   string              // a valid value as text: the example, default, first enum value or minimum
 }
 
 // SecurityScheme is one scheme of a security requirement.
@@ -50,6 +54,17 @@ func (o *Operation) collectParameters(item map[string]any) []Problem {
 			param.Name, _ = node["name"].(string)
 			param.In, _ = node["in"].(string)
 			param.Required, _ = node["required"].(bool)
+			param.Style, _ = node["style"].(string)
+			if param.Style == "" {
+				param.Style = "simple" // path and header
+				if param.In == "query" || param.In == "cookie" {
+					param.Style = "form"
+				}
+			}
+			param.Explode = param.Style == "form"
+			if e, ok := node["explode"].(bool); ok {
+				param.Explode = e
+			}
 			if seen[param.In+" "+param.Name] {
 				continue
 			}
@@ -62,6 +77,17 @@ func (o *Operation) collectParameters(item map[string]any) []Problem {
 					param.Sample = d.sample(node, merged)
 					param.Types = schemanode.Types(merged)
 					param.Array = slices.Contains(param.Types, "array")
+					param.Object = !param.Array && slices.Contains(param.Types, "object")
+					if props, ok := merged["properties"].(map[string]any); ok && param.Object {
+						param.Props = map[string][]string{}
+						for k, ps := range props {
+							if pm, ok := ps.(map[string]any); ok {
+								if mp, err := schemanode.Merged(pm, d.ResolveSchema); err == nil {
+									param.Props[k] = schemanode.Types(mp)
+								}
+							}
+						}
+					}
 					if items, ok := merged["items"].(map[string]any); ok && param.Array {
 						if mi, err := schemanode.Merged(items, d.ResolveSchema); err == nil {
 							param.Types = schemanode.Types(mi)
