@@ -89,7 +89,7 @@ func TestOtherBodiesRoundTrip(t *testing.T) {
 			generated++
 		}
 	}
-	if generated != 3 {
-		t.Errorf("%d generated positive cases, want one per operation (3)", generated)
+	if generated != 4 {
+		t.Errorf("%d generated positive cases, want one per operation (4)", generated)
 	}
 }

@@ -254,6 +254,13 @@ func generatedPositive(op *spec.Operation, creds Credentials) *Case {
 			v, err = m.Generate(op.Doc, nil, func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) })
 		}
 		switch {
+		case m == nil && strings.Contains(op.RequestBody[0].Type, "*"):
+			// A range (*/*): JSON is in it.
+			other := op.RequestBody[0]
+			v, _ := other.Generate(op.Doc, nil, func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) })
+			c.Body, _ = json.Marshal(v)
+			c.value = v
+			c.Header["Content-Type"] = "application/json"
 		case m == nil && op.RequestBody[0].Kind == spec.KindOther:
 			// text or bytes: a string its schema takes, else a word
 			other := op.RequestBody[0]

@@ -66,4 +66,11 @@ func TestOtherRequestBodies(t *testing.T) {
 	if code, _ := send(http.MethodPut, "/rooms/R1/avatar", "application/json", []byte(`{}`)); code != 415 {
 		t.Errorf("an avatar as JSON: %d, want the documented 415", code)
 	}
+	// A documented range (*/*) reads the body as what it says it is.
+	if code, got := send(http.MethodPost, "/rooms/R1/settings", "application/json", []byte(`{"mute":true}`)); code != 204 {
+		t.Errorf("settings as JSON under */*: %d %s", code, got)
+	}
+	if code, _ := send(http.MethodPost, "/rooms/R1/settings", "application/json", []byte(`{"mute":"x"}`)); code != 400 {
+		t.Errorf("bad settings under */*: %d", code)
+	}
 }

@@ -235,6 +235,16 @@ func (rt *route) checkMedia(ex *exchange) bool {
 				return true
 			}
 		}
+		for _, m := range rt.op.RequestBody {
+			if strings.Contains(m.Type, "*") && mediaMatch(m.Type, mt) {
+				// A documented range (*/*, application/*): the body is
+				// read as what it says it is, against the range's schema.
+				sent := *m
+				sent.Type, sent.Kind = mt, spec.KindOf(mt)
+				ex.media = &sent
+				return true
+			}
+		}
 	}
 	f := envelope.Failure{Class: envelope.MediaUnsupported, Value: ct, HasValue: true,
 		Detail: "the media type " + ct + " is not one of " + strings.Join(rt.op.RequestMediaTypes(), ", ")}
