@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chatmock/chatmock/internal/schema/schemanode"
 	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
 )
@@ -240,6 +241,21 @@ func decodeLoose(body []byte) any {
 	return v
 }
 
+// textSchema tells whether a media type's schema describes a string (or
+// says nothing of its type), so its text can be checked against it.
+func textSchema(d *spec.Document, m *spec.Media) bool {
+	node := m.SchemaNode(d)
+	if node == nil {
+		return true
+	}
+	merged, err := schemanode.Merged(node, d.ResolveSchema)
+	if err != nil {
+		return false
+	}
+	t := schemanode.Types(merged)
+	return len(t) == 0 || slices.Contains(t, "string")
+}
+
 // documentsErrors tells whether the operation documents any error answer;
 // one that documents none is refused with any 4xx.
 func documentsErrors(op *spec.Operation) bool {
@@ -284,7 +300,9 @@ func check(op *spec.Operation, c *Case, resp *http.Response, body []byte) []stri
 			problems = append(problems, "body: does not parse as "+media.Type+": "+err.Error())
 		} else {
 			value = v
-			if media.Schema != nil {
+			// A body of another kind (YAML, text) is only its text here:
+			// a schema of something else describes what the text encodes.
+			if media.Schema != nil && (media.Kind != spec.KindOther || textSchema(op.Doc, media)) {
 				if err := media.Schema.Validate(v); err != nil {
 					for _, viol := range spec.Violations(err) {
 						problems = append(problems, fmt.Sprintf("body %s: %s (%s)", orRoot(viol.Pointer), viol.Message, viol.Keyword))
