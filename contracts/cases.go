@@ -466,6 +466,12 @@ func addRequiredParameters(c *Case, op *spec.Operation) {
 			}
 			c.pathSamples[p.Name] = p.Sample
 		case !p.Required:
+		case p.In == "query" && p.SampleFields != nil:
+			for k, v := range p.SampleFields { // an exploded object: a parameter per field
+				if !c.Query.Has(k) {
+					c.Query.Set(k, v)
+				}
+			}
 		case p.In == "query" && !c.Query.Has(p.Name):
 			c.Query.Set(p.Name, p.Sample)
 		case p.In == "header" && !hasHeader(c.Header, p.Name):

@@ -40,7 +40,12 @@ func deriveNegative(op *spec.Operation, base *Case) []*Case {
 	for _, p := range op.Parameters {
 		if p.Required && p.In == "query" {
 			add("missing-query-"+p.Name, envelope.Failure{Class: envelope.Parameter, In: "query", Name: p.Name, Keyword: "required"},
-				func(c *Case) { c.Query.Del(p.Name) })
+				func(c *Case) {
+					c.Query.Del(p.Name)
+					for k := range p.SampleFields { // an exploded object's fields
+						c.Query.Del(k)
+					}
+				})
 		}
 	}
 	if len(op.Security) == 1 {

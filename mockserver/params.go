@@ -27,8 +27,11 @@ func (rt *route) checkParameters(ex *exchange) {
 		switch p.In {
 		case "query":
 			texts = query[p.Name]
-			if p.Style == "deepObject" {
+			switch {
+			case p.Style == "deepObject":
 				texts = deepObjectTexts(query, p.Name)
+			case p.Object && p.Style == "form" && p.Explode:
+				texts = explodedObjectTexts(query, p, rt.op.Parameters)
 			}
 		case "header":
 			texts = ex.r.Header.Values(p.Name)
@@ -87,9 +90,9 @@ func badQueryPair(raw string) (name, value string) {
 // paramValue converts parameter text to the JSON value its schema expects;
 // text that does not convert stays a string, for validation to report.
 func paramValue(p *spec.Parameter, texts []string) any {
-	if p.Style == "deepObject" {
+	if p.Style == "deepObject" || p.Object && p.Style == "form" && p.Explode {
 		obj := map[string]any{}
-		for _, kv := range texts { // name[key]=value, as deepObjectTexts gives them
+		for _, kv := range texts { // key=value, as deepObjectTexts and explodedObjectTexts give them
 			k, v, _ := strings.Cut(kv, "=")
 			obj[k] = textValue(v, p.Props[k])
 		}
@@ -154,6 +157,27 @@ func objectValue(p *spec.Parameter, t string) map[string]any {
 		obj[parts[i]] = textValue(parts[i+1], p.Props[parts[i]])
 	}
 	return obj
+}
+
+// explodedObjectTexts finds the fields of an exploded form object in the
+// query, where each is a parameter of its own (?user_id=1): its declared
+// properties, or, when it declares none (a oneOf of objects), every query
+// parameter the operation does not name otherwise; key=value texts, in key
+// order.
+func explodedObjectTexts(query url.Values, p *spec.Parameter, all []*spec.Parameter) []string {
+	var out []string
+	for k, vs := range query {
+		if len(vs) == 0 {
+			continue
+		}
+		_, declared := p.Props[k]
+		other := slices.ContainsFunc(all, func(q *spec.Parameter) bool { return q != p && q.In == "query" && q.Name == k })
+		if declared || len(p.Props) == 0 && !other {
+			out = append(out, k+"="+vs[0])
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // deepObjectTexts finds a deepObject parameter's keys in the query

@@ -31,6 +31,9 @@ func TestParameterStyles(t *testing.T) {
 		{base + "?filter[other]=1", nil, 400},                   // deepObject: no such key
 		{base, map[string]string{"X-Flags": "true,maybe"}, 400}, // header, simple
 		{base, map[string]string{"Cookie": "session=x"}, 400},   // cookie
+		{"/search?room=R1&limit=5&q=hi", nil, 200},              // an exploded form object: a parameter per field
+		{"/search?room=R1&limit=many", nil, 400},                //  ... converted by its property's type
+		{"/search?q=hi", nil, 400},                              //  ... and required
 	}
 	for _, tt := range tests {
 		req := httptest.NewRequest(http.MethodGet, tt.target, nil)

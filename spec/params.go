@@ -26,6 +26,9 @@ type Parameter struct {
 	Style    string              // form, spaceDelimited, pipeDelimited, deepObject, simple, label or matrix: as written, else the location's default
 	Explode  bool                // as written, else true for form and false otherwise
 	Sample   string              // a valid value as text: the example, default, first enum value or minimum
+	// SampleFields is a valid value of an exploded form object, field by
+	// field: the query parameters it is sent as.
+	SampleFields map[string]string
 }
 
 // SecurityScheme is one scheme of a security requirement.
@@ -75,6 +78,9 @@ func (o *Operation) collectParameters(item map[string]any) []Problem {
 				}
 				if merged, err := schemanode.Merged(sn, d.ResolveSchema); err == nil {
 					param.Sample = d.sample(node, merged)
+					if param.Style == "form" && param.Explode && slices.Contains(schemanode.Types(merged), "object") {
+						param.SampleFields = d.sampleFields(sn)
+					}
 					param.Types = schemanode.Types(merged)
 					param.Array = slices.Contains(param.Types, "array")
 					param.Object = !param.Array && slices.Contains(param.Types, "object")
@@ -199,6 +205,21 @@ func (o *Operation) Statuses() []string {
 }
 
 // sample is a valid value of a parameter as text.
+// sampleFields is a value the schema takes, made from it, as the fields of
+// an object: text each.
+func (d *Document) sampleFields(schema map[string]any) map[string]string {
+	v, err := schemagen.New(d.ResolveSchema, nil, fixedNow).Generate(schema)
+	obj, ok := v.(map[string]any)
+	if err != nil || !ok {
+		return nil
+	}
+	out := make(map[string]string, len(obj))
+	for k, x := range obj {
+		out[k] = fmt.Sprint(x)
+	}
+	return out
+}
+
 func (d *Document) sample(param, schema map[string]any) string {
 	if v, ok := param["example"]; ok {
 		return fmt.Sprint(v)

@@ -1,14 +1,16 @@
 package spec
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/chatmock/chatmock/internal/schema/schemafast"
 	"math/big"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/chatmock/chatmock/internal/schema/schemafast"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -72,6 +74,7 @@ func newCompiler() (*jsonschema.Compiler, error) {
 	c.AssertFormat()
 	c.AssertVocabs()
 	c.RegisterVocabulary(&jsonschema.Vocabulary{URL: maxBytesVocab, Schema: metaSchema, Compile: compileMaxBytes, Subschemas: documentSchemas})
+	c.RegisterFormat(byteFormat)
 	c.RegisterFormat(intFormat("int32", 32))
 	c.RegisterFormat(intFormat("int64", 64))
 	return c, nil
@@ -110,6 +113,21 @@ var documentSchemas = func() []jsonschema.SchemaPath {
 		param(p("paths"), all{}, all{}, p("responses"), all{}, p("headers"), all{}),
 	}
 }()
+
+// byteFormat is OpenAPI's format byte: base64 text (RFC 4648, the standard
+// or the URL alphabet, padded or not).
+var byteFormat = &jsonschema.Format{Name: "byte", Validate: func(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if _, err := enc.DecodeString(s); err == nil {
+			return nil
+		}
+	}
+	return errors.New("not base64")
+}}
 
 // intFormat is an integer format of the OpenAPI Format Registry: a signed
 // integer of so many bits. A number beyond it is refused, as the real API's

@@ -235,3 +235,24 @@ func TestReadOnlyAndWriteOnly(t *testing.T) {
 		t.Errorf("the document changed: %v", user)
 	}
 }
+
+// Format byte is base64 text; binary is anything.
+func TestByteFormat(t *testing.T) {
+	c, err := newCompiler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any = map[string]any{"properties": map[string]any{"b": map[string]any{"type": "string", "format": "byte"}, "x": map[string]any{"type": "string", "format": "binary"}}}
+	if err := c.AddResource("mem:///byte.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("mem:///byte.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v, want := range map[string]bool{`{"b":"aGVsbG8="}`: true, `{"b":"aGVsbG8"}`: true, `{"b":"a-_b"}`: true, `{"b":"not base64!"}`: false, `{"x":"\u0000\u00ff"}`: true} {
+		if got := s.Validate(jsonValue(t, v)) == nil; got != want {
+			t.Errorf("%s: valid %v, want %v", v, got, want)
+		}
+	}
+}

@@ -8,8 +8,10 @@
 //
 // The rules, in order:
 //   - $ref and allOf are followed with schemanode.Merged; oneOf and anyOf
-//     take their first branch (one that is not `false`), merged with the
-//     parent's own keywords (required lists are joined).
+//     take their first branch (one that is not `false`; another with
+//     Generator.Branch), merged with the parent's own keywords (required
+//     lists are joined); an OpenAPI discriminator's property gets the value
+//     that names the branch (its mapping key, else its $ref's last name).
 //   - const, then enum (the first value, or a random one with a source).
 //   - A type list takes its first non-null type; a null-only type gives
 //     nil. A node without a type gets one from its keywords (properties →
@@ -44,6 +46,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -242,6 +245,7 @@ func (g *Generator) merge(node map[string]any, resolve schemanode.Resolver) (map
 		if err != nil {
 			return nil, err
 		}
+		discriminate(merged, m["discriminator"], bm)
 		req := stringList(parent["required"])
 		for _, r := range stringList(merged["required"]) {
 			if !slices.Contains(req, r) {
@@ -258,6 +262,42 @@ func (g *Generator) merge(node map[string]any, resolve schemanode.Resolver) (map
 		m = merged
 	}
 	return nil, fmt.Errorf("oneOf/anyOf nested deeper than %d", schemanode.MaxDepth)
+}
+
+// discriminate sets the property an OpenAPI discriminator names to the
+// value that selects the chosen branch: the mapping's key for the branch's
+// $ref, else the name the $ref ends with.
+func discriminate(merged map[string]any, disc any, branch map[string]any) {
+	d, _ := disc.(map[string]any)
+	prop, _ := d["propertyName"].(string)
+	ref, _ := branch["$ref"].(string)
+	if prop == "" || ref == "" {
+		return
+	}
+	value := ref[strings.LastIndexByte(ref, '/')+1:]
+	if mapping, ok := d["mapping"].(map[string]any); ok {
+		for k, v := range mapping {
+			if v == ref {
+				value = k
+				break
+			}
+		}
+	}
+	props, _ := merged["properties"].(map[string]any)
+	np := make(map[string]any, len(props)+1)
+	for k, v := range props {
+		np[k] = v
+	}
+	np[prop] = map[string]any{"const": value}
+	merged["properties"] = np
+	req := stringList(merged["required"])
+	if !slices.Contains(req, prop) {
+		list := []any{prop}
+		for _, r := range req {
+			list = append(list, r)
+		}
+		merged["required"] = list
+	}
 }
 
 func inferType(m map[string]any) string {

@@ -550,3 +550,33 @@ func TestBranch(t *testing.T) {
 		}
 	}
 }
+
+// A discriminator's property gets the value that selects the branch made:
+// its mapping's key, else the name its $ref ends with.
+func TestDiscriminator(t *testing.T) {
+	defs := map[string]map[string]any{
+		"Text":  {"type": "object", "properties": map[string]any{"kind": map[string]any{"type": "string"}, "text": map[string]any{"type": "string"}}},
+		"Image": {"type": "object", "properties": map[string]any{"kind": map[string]any{"type": "string"}, "url": map[string]any{"type": "string"}}},
+	}
+	resolve := func(ref string) (map[string]any, error) { return defs[ref[strings.LastIndexByte(ref, '/')+1:]], nil }
+	for _, tt := range []struct {
+		mapping any
+		branch  int
+		want    string
+	}{
+		{nil, 0, "Text"},
+		{nil, 1, "Image"},
+		{map[string]any{"text": "#/components/schemas/Text", "image": "#/components/schemas/Image"}, 1, "image"},
+	} {
+		disc := map[string]any{"propertyName": "kind"}
+		if tt.mapping != nil {
+			disc["mapping"] = tt.mapping
+		}
+		node := map[string]any{"oneOf": []any{map[string]any{"$ref": "#/components/schemas/Text"}, map[string]any{"$ref": "#/components/schemas/Image"}}, "discriminator": disc}
+		v, err := schemagen.New(resolve, nil, now).Branch(tt.branch).Generate(node)
+		m, _ := v.(map[string]any)
+		if err != nil || m["kind"] != tt.want {
+			t.Errorf("branch %d, mapping %v: %v %v, want kind %q", tt.branch, tt.mapping, v, err, tt.want)
+		}
+	}
+}
