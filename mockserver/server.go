@@ -52,6 +52,9 @@ type table struct {
 	// trying each route's pattern in turn. Everything else (parameters,
 	// 404, 405, paths to clean, the admin API) goes through the router.
 	exact map[routeKey]*route
+	// tree holds the operations whose path has parameters, found by
+	// segment; what it does not find goes through the router too.
+	tree *pathTree
 }
 
 // routeKey is a method and an escaped path.
@@ -208,6 +211,9 @@ func New(set *spec.Set, opts ...Option) (*Server, error) {
 			rt.ServeHTTP(w, r)
 			return
 		}
+		if t.tree.serve(w, r) {
+			return
+		}
 		t.router.ServeHTTP(w, r)
 	})
 	if o.cors {
@@ -223,7 +229,7 @@ func (s *Server) build(set *spec.Set, rs *rules.Set) (*table, error) {
 	if err := rs.Verify(set); err != nil {
 		return nil, err
 	}
-	t := &table{set: set, rules: rs, exact: map[routeKey]*route{}}
+	t := &table{set: set, rules: rs, exact: map[routeKey]*route{}, tree: &pathTree{}}
 	r := mux.NewRouter()
 	r.UseEncodedPath()
 	s.adminRoutes(r.PathPrefix(adminRoot).Subrouter())
@@ -236,6 +242,8 @@ func (s *Server) build(set *spec.Set, rs *rules.Set) (*table, error) {
 		r.Path(op.Path).Methods(op.Method).Handler(rt) // path first: a 405 survives later routes
 		if !strings.Contains(op.Path, "{") {
 			t.exact[routeKey{op.Method, op.Path}] = rt
+		} else {
+			t.tree.add(op.Path, op.Method, rt)
 		}
 	}
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
