@@ -16,6 +16,7 @@ import (
 	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/internal/live"
+	"github.com/chatmock/chatmock/internal/schema/schemafast"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/yaml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -57,6 +58,7 @@ type Document struct {
 	// request and response are the document as requests and answers see
 	// it (readOnly and writeOnly); both are the document when it has none.
 	request, response *view
+	fast              sync.WaitGroup // the schemas' fast paths being compiled
 }
 
 // LoadOption changes how Load treats a document's defects.
@@ -303,6 +305,7 @@ func loadDocument(ctx context.Context, src Source, checks bool) (*Document, []Pr
 		problems = append(problems, Problem{File: src.Name, Pointer: ptr, Message: err.Error()})
 	}
 	problems = append(problems, doc.checkNamedExamples()...)
+	doc.fast.Wait() // every Schema's fast path is in place: validation may start
 	problems = append(problems, doc.resolveExamples()...)
 	for _, op := range doc.Operations {
 		op.documentErrors()
@@ -427,7 +430,15 @@ func (d *Document) compileIn(v *view, ptr string) (*Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newSchema(s), nil
+	out := &Schema{Schema: s}
+	// The fast path compiles on the other core while the loader goes on;
+	// nothing validates before fastDone.
+	d.fast.Go(func() {
+		if c, ok := schemafast.Compile(s, fastMaxBytes); ok {
+			out.fast = c
+		}
+	})
+	return out, nil
 }
 
 // ReadExternal reads an externalValue relative to the document.

@@ -30,14 +30,6 @@ type Schema struct {
 	fast *schemafast.Checker
 }
 
-func newSchema(s *jsonschema.Schema) *Schema {
-	out := &Schema{Schema: s}
-	if c, ok := schemafast.Compile(s, fastMaxBytes); ok {
-		out.fast = c
-	}
-	return out
-}
-
 // Validate returns nil for a valid value, else jsonschema's
 // *ValidationError.
 func (s *Schema) Validate(v any) error {
