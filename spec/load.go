@@ -280,21 +280,20 @@ func loadDocument(ctx context.Context, src Source, checks bool) (*Document, []Pr
 	if doc.API == "" {
 		doc.API = strings.TrimSuffix(path.Base(src.Path), path.Ext(src.Path))
 	}
-	if doc.compiler, err = newCompiler(); err != nil {
-		return fail("", "%v", err)
-	}
-	if err := doc.compiler.AddResource(doc.url, any(raw)); err != nil {
-		return fail("", "%v", err)
-	}
 	doc.makeViews()
-	for _, v := range []*view{doc.request, doc.response} {
-		if v.url != doc.url {
-			if err := doc.compiler.AddResource(v.url, any(v.raw)); err != nil {
-				return fail("", "%v", err)
-			}
-		}
+	if err := doc.setCompiler(); err != nil {
+		return fail("", "%v", err)
 	}
-	doc.prepare()
+	invalid, err := doc.prepare()
+	if err != nil {
+		return fail("", "%v", err)
+	}
+	for i := range invalid {
+		// Below an operation it leaves the operation out; elsewhere (a
+		// component) it warns, and the operations using it serve.
+		invalid[i].Warning = !strings.HasPrefix(invalid[i].Pointer, "/paths/")
+	}
+	problems = append(problems, invalid...)
 	problems = append(problems, doc.collectOperations()...)
 	if doc.Errors, err = envelope.Parse(raw); err != nil {
 		var de *envelope.DeclError

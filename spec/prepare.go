@@ -49,19 +49,51 @@ var documentMetaSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
 })
 
 // prepare lets the compiler take in every schema of the document at once
-// (see documentSchemas), when they are all valid schemas: then compiling
-// one is no longer a copy of what the compiler knows of the document. A
-// document with a schema that is not valid is compiled one schema at a
-// time, so each operation's own schema errors name it.
-func (d *Document) prepare() {
+// (see documentSchemas): then compiling one is no longer a copy of what the
+// compiler knows of the document. Beside it, on the other core, every
+// schema is checked against JSON Schema 2020-12 (the compiler checks none
+// below a document's root): a schema that is no schema is a problem at its
+// place, which leaves its operation out.
+func (d *Document) prepare() ([]Problem, error) {
 	meta, err := documentMetaSchema()
-	if err != nil || meta.Validate(any(d.Raw)) != nil {
-		return
+	if err != nil {
+		return nil, err
 	}
+	checked := make(chan error, 1)
+	go func() { checked <- meta.Validate(any(d.Raw)) }()
 	_, _ = d.compiler.Compile(d.url) // the root, whose subschemas are every schema
 	for _, v := range []*view{d.request, d.response} {
 		if v.url != d.url {
 			_, _ = d.compiler.Compile(v.url)
 		}
 	}
+	err = <-checked
+	if err == nil {
+		return nil, nil
+	}
+	var problems []Problem
+	for _, v := range Violations(err) {
+		problems = append(problems, d.problem(v.Pointer, "not a valid JSON Schema: %s", v.Message))
+	}
+	return problems, nil
+}
+
+// setCompiler gives the document a new compiler holding it and its views.
+func (d *Document) setCompiler() error {
+	c, err := newCompiler()
+	if err != nil {
+		return err
+	}
+	if err := c.AddResource(d.url, any(d.Raw)); err != nil {
+		return err
+	}
+	for _, v := range []*view{d.request, d.response} {
+		if v.url != d.url {
+			if err := c.AddResource(v.url, any(v.raw)); err != nil {
+				return err
+			}
+		}
+	}
+	d.compiler = c
+	return nil
 }

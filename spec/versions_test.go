@@ -256,3 +256,19 @@ func TestByteFormat(t *testing.T) {
 		}
 	}
 }
+
+// A schema that is no schema leaves its operation out, naming where it
+// fails; the others serve.
+func TestSchemaThatIsNoSchema(t *testing.T) {
+	set, err := loadPaths(t, nil, "testdata/badschema.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Operations()) != 1 || set.Operations()[0].ID != "good" {
+		t.Fatalf("served %d operations", len(set.Operations()))
+	}
+	checkSchema(t, "good", set.Operations()[0].Responses["200"][0].Schema, map[string]bool{`{"id":"a"}`: true, `{}`: false})
+	if len(set.Warnings) != 1 || !strings.Contains(set.Warnings[0].String(), "/paths/~1bad/get/responses/200/content/application~1json/schema/type: warning: not a valid JSON Schema") {
+		t.Errorf("warnings: %v", set.Warnings)
+	}
+}
