@@ -161,8 +161,10 @@ func (d *Document) schemaType(n map[string]any) string {
 const maxBranchTries = 4
 
 // Generate makes a body for the media type from its schema, one its schema
-// accepts where it can: a value that matches two branches of a oneOf (or
-// none) is made again with the next branch. nil when it has no schema.
+// accepts where it can: the schemas' defaults are used, and a value that
+// matches two branches of a oneOf (or none), or whose default breaks its
+// schema, is made again with the next branch, then without defaults. nil
+// when it has no schema.
 func (m *Media) Generate(d *Document, rnd *rand.Rand, now func() time.Time) (any, error) {
 	node := m.SchemaNode(d)
 	if node == nil {
@@ -175,13 +177,17 @@ func (m *Media) Generate(d *Document, rnd *rand.Rand, now func() time.Time) (any
 	gen := schemagen.New(resolve, rnd, now)
 	var first any
 	var firstErr error
-	for k := range maxBranchTries {
-		v, err := gen.Branch(k).Generate(node)
-		if k == 0 {
-			first, firstErr = v, err
-		}
-		if err == nil && (m.Schema == nil || m.Schema.Validate(v) == nil) {
-			return v, nil
+	// With the schemas' defaults first, as a client that leaves a field out
+	// sees it; a default that breaks its own schema is tried without.
+	for i, g := range []*schemagen.Generator{gen.Defaults(), gen} {
+		for k := range maxBranchTries {
+			v, err := g.Branch(k).Generate(node)
+			if i == 0 && k == 0 {
+				first, firstErr = v, err
+			}
+			if err == nil && (m.Schema == nil || m.Schema.Validate(v) == nil) {
+				return v, nil
+			}
 		}
 	}
 	return first, firstErr

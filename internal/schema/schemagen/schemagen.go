@@ -12,7 +12,8 @@
 //     Generator.Branch), merged with the parent's own keywords (required
 //     lists are joined); an OpenAPI discriminator's property gets the value
 //     that names the branch (its mapping key, else its $ref's last name).
-//   - const, then enum (the first value, or a random one with a source).
+//   - const, then default (with Generator.Defaults), then enum (the first
+//     value, or a random one with a source).
 //   - A type list takes its first non-null type; a null-only type gives
 //     nil. A node without a type gets one from its keywords (properties →
 //     object, items → array, minLength/pattern/format → string,
@@ -63,10 +64,20 @@ const maxBytesKeyword = "x-max-bytes"
 // A Generator with a source is not safe for concurrent use (neither is
 // *rand.Rand); one without a source is.
 type Generator struct {
-	resolve schemanode.Resolver
-	rnd     *rand.Rand
-	now     func() time.Time
-	branch  int // which branch of a oneOf or anyOf: this one, modulo their number
+	resolve  schemanode.Resolver
+	rnd      *rand.Rand
+	now      func() time.Time
+	branch   int  // which branch of a oneOf or anyOf: this one, modulo their number
+	defaults bool // a schema's default is its value
+}
+
+// Defaults is a generator that gives a schema with a default its default:
+// the value a client sees when it leaves the field out. A caller checks
+// the result, since a document's default may break its own schema.
+func (g *Generator) Defaults() *Generator {
+	c := *g
+	c.defaults = true
+	return &c
 }
 
 // Branch is a generator whose oneOf and anyOf take their k-th branch
@@ -162,6 +173,9 @@ func (g *Generator) genNode(node map[string]any, st state) (any, error) {
 
 	if c, ok := m["const"]; ok {
 		return deepCopy(c), nil
+	}
+	if d, ok := m["default"]; ok && g.defaults {
+		return deepCopy(d), nil
 	}
 	if e, ok := m["enum"].([]any); ok && len(e) > 0 {
 		return deepCopy(g.pickEnum(m, e, st.salt)), nil

@@ -580,3 +580,20 @@ func TestDiscriminator(t *testing.T) {
 		}
 	}
 }
+
+// With Defaults, a schema's default is its value.
+func TestDefaults(t *testing.T) {
+	node := map[string]any{"type": "object", "required": []any{"limit", "sort"}, "properties": map[string]any{
+		"limit": map[string]any{"type": "integer", "default": json.Number("20")},
+		"sort":  map[string]any{"type": "string", "enum": []any{"asc", "desc"}, "default": "desc"},
+	}}
+	g := schemagen.New(nil, nil, now)
+	v, err := g.Defaults().Generate(node)
+	if b, _ := json.Marshal(v); err != nil || string(b) != `{"limit":20,"sort":"desc"}` {
+		t.Errorf("with defaults: %s %v", b, err)
+	}
+	v, _ = g.Generate(node)
+	if b, _ := json.Marshal(v); string(b) == `{"limit":20,"sort":"desc"}` {
+		t.Errorf("without defaults: %s", b)
+	}
+}
