@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"path"
@@ -152,7 +153,7 @@ func (b *bundler) locate(ref, file string) (string, string, error) {
 		return "", "", err
 	}
 	if u.Scheme != "" || u.Host != "" {
-		return "", "", fmt.Errorf("only files beside the document are read, not %s URLs", cmpScheme(u.Scheme))
+		return "", "", fmt.Errorf("only files beside the document are read, not %s URLs", cmp.Or(u.Scheme, "network"))
 	}
 	target := file
 	if u.Path != "" {
@@ -162,13 +163,6 @@ func (b *bundler) locate(ref, file string) (string, string, error) {
 		return "", "", fmt.Errorf("%s is outside %s, the folder the document was given in", u.Path, filepath.FromSlash("/"+b.root))
 	}
 	return target, u.Fragment, nil
-}
-
-func cmpScheme(s string) string {
-	if s == "" {
-		return "network"
-	}
-	return s
 }
 
 // load reads (once) the file and returns the node the fragment designates.
@@ -193,16 +187,9 @@ func (b *bundler) load(file, frag string) (any, error) {
 	}
 	node, ok := Lookup(doc, frag)
 	if !ok {
-		return nil, fmt.Errorf("%s has nothing at %s", b.shown(file), cmpPointer(frag))
+		return nil, fmt.Errorf("%s has nothing at %s", b.shown(file), cmp.Or(frag, "/"))
 	}
 	return node, nil
-}
-
-func cmpPointer(p string) string {
-	if p == "" {
-		return "/"
-	}
-	return p
 }
 
 // shown is a file as messages name it: relative to the document's name.

@@ -3,6 +3,7 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi2"
@@ -139,11 +140,11 @@ func addNull(s map[string]any) {
 	case string:
 		s["type"] = []any{t, "null"}
 	case []any:
-		if !containsValue(t, "null") {
+		if !slices.Contains(t, any("null")) {
 			s["type"] = append(t, "null")
 		}
 	}
-	if e, ok := s["enum"].([]any); ok && !containsValue(e, nil) {
+	if e, ok := s["enum"].([]any); ok && !slices.Contains(e, nil) {
 		s["enum"] = append(e, nil)
 	}
 	for _, kw := range []string{"allOf", "oneOf", "anyOf", "$ref"} {
@@ -158,13 +159,4 @@ func addNull(s map[string]any) {
 			return
 		}
 	}
-}
-
-func containsValue(list []any, v any) bool {
-	for _, e := range list {
-		if e == v {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -275,7 +276,7 @@ func (d *Document) resolveExamples() []Problem {
 					if e.HasValue && m.Kind == KindJSON && m.Schema != nil {
 						if err := m.Schema.Validate(e.Value); err != nil {
 							v := Violations(err)[0]
-							e.Breaks = fmt.Sprintf("at %s: %s", cmpPointer(v.Pointer), v.Message)
+							e.Breaks = fmt.Sprintf("at %s: %s", cmp.Or(v.Pointer, "/"), v.Message)
 							w := d.problem(e.Pointer, "%s %s: the mock answers with a body made from the schema instead", ExampleBreaksSchema, e.Breaks)
 							w.Warning = true
 							warnings = append(warnings, w)

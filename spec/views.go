@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -104,7 +105,7 @@ func (d *Document) rewrite(v any, flag string, drop bool) (any, bool) {
 			if req, ok := x["required"].([]any); ok {
 				kept := make([]any, 0, len(req))
 				for _, r := range req {
-					if s, _ := r.(string); !containsString(marked, s) {
+					if s, _ := r.(string); !slices.Contains(marked, s) {
 						kept = append(kept, r)
 					}
 				}
@@ -119,7 +120,7 @@ func (d *Document) rewrite(v any, flag string, drop bool) (any, bool) {
 				}
 				np := make(map[string]any, len(current))
 				for k, v := range current {
-					if !containsString(marked, k) {
+					if !slices.Contains(marked, k) {
 						np[k] = v
 					}
 				}
@@ -145,15 +146,6 @@ func (d *Document) flagged(p map[string]any, flag string) bool {
 			if tm, ok := t.(map[string]any); ok {
 				return tm[flag] == true
 			}
-		}
-	}
-	return false
-}
-
-func containsString(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
 		}
 	}
 	return false
