@@ -9,6 +9,7 @@ import (
 
 	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/schema/schemagen"
+	"github.com/chatmock/chatmock/internal/schema/schemanode"
 )
 
 // messageFields are the names an error body's message goes by, best first.
@@ -71,13 +72,14 @@ func preferJSON(media []*Media) *Media {
 // message in an error schema: at its top, or one object down
 // ({"error": {"message": ...}}); "" when it has none.
 func (d *Document) messageField(node map[string]any, depth int) string {
-	props := d.properties(node)
+	merged, err := schemanode.Merged(node, d.ResolveSchema)
+	if err != nil {
+		return ""
+	}
+	props, _ := merged["properties"].(map[string]any)
 	for _, name := range messageFields {
 		for k, p := range props {
-			if !strings.EqualFold(k, name) {
-				continue
-			}
-			if t := d.schemaType(p); t == "string" || t == "" {
+			if t := d.soleType(p); strings.EqualFold(k, name) && (t == "string" || t == "") {
 				return k
 			}
 		}
@@ -86,7 +88,7 @@ func (d *Document) messageField(node map[string]any, depth int) string {
 		return ""
 	}
 	for _, name := range []string{"error", "errors", "fault"} {
-		if p, ok := props[name]; ok && d.schemaType(p) == "object" {
+		if p, ok := props[name].(map[string]any); ok && d.soleType(p) == "object" {
 			if sub := d.messageField(p, depth+1); sub != "" {
 				return name + "." + sub
 			}
@@ -95,63 +97,19 @@ func (d *Document) messageField(node map[string]any, depth int) string {
 	return ""
 }
 
-// properties are a schema's properties, through $refs and allOf.
-func (d *Document) properties(node map[string]any) map[string]map[string]any {
-	out := map[string]map[string]any{}
-	var walk func(n map[string]any, depth int)
-	walk = func(n map[string]any, depth int) {
-		if depth > 8 || n == nil {
-			return
-		}
-		if ref, ok := n["$ref"].(string); ok {
-			if r, err := d.ResolveSchema(ref); err == nil {
-				walk(r, depth+1)
-			}
-		}
-		if ps, ok := n["properties"].(map[string]any); ok {
-			for k, v := range ps {
-				if m, ok := v.(map[string]any); ok {
-					if _, seen := out[k]; !seen {
-						out[k] = m
-					}
-				}
-			}
-		}
-		if all, ok := n["allOf"].([]any); ok {
-			for _, a := range all {
-				m, _ := a.(map[string]any)
-				walk(m, depth+1)
-			}
-		}
+// soleType is a schema's one non-null type, through $refs and allOf
+// (object for one with properties and no type); "" when it names none or
+// several.
+func (d *Document) soleType(node any) string {
+	n, _ := node.(map[string]any)
+	merged, err := schemanode.Merged(n, d.ResolveSchema)
+	if err != nil {
+		return ""
 	}
-	walk(node, 0)
-	return out
-}
-
-// schemaType is a schema's one non-null type, through a $ref; "" when it
-// names none or several.
-func (d *Document) schemaType(n map[string]any) string {
-	if ref, ok := n["$ref"].(string); ok {
-		if r, err := d.ResolveSchema(ref); err == nil {
-			n = r
-		}
-	}
-	switch t := n["type"].(type) {
-	case string:
-		return t
-	case []any:
-		var one string
-		for _, x := range t {
-			if s, _ := x.(string); s != "null" {
-				if one != "" {
-					return ""
-				}
-				one = s
-			}
-		}
-		return one
-	}
-	if _, ok := n["properties"]; ok {
+	switch t := schemanode.Types(merged); {
+	case len(t) == 1:
+		return t[0]
+	case len(t) == 0 && merged["properties"] != nil:
 		return "object"
 	}
 	return ""
