@@ -396,6 +396,11 @@ func (d *Document) problem(ptr, format string, args ...any) Problem {
 // lands. Sibling keywords of a $ref are not merged here: request bodies,
 // responses and examples are Reference Objects, which have none that count.
 func (d *Document) resolve(ptr string, node any) (string, map[string]any, error) {
+	return follow(d.Raw, ptr, node)
+}
+
+// follow is resolve in the document root (the document, or a view of it).
+func follow(root map[string]any, ptr string, node any) (string, map[string]any, error) {
 	for range 32 {
 		m, ok := node.(map[string]any)
 		if !ok {
@@ -412,7 +417,7 @@ func (d *Document) resolve(ptr string, node any) (string, map[string]any, error)
 		if err != nil {
 			return ptr, nil, fmt.Errorf("$ref %q: %v", ref, err)
 		}
-		target, ok := Lookup(d.Raw, frag)
+		target, ok := Lookup(root, frag)
 		if !ok {
 			return ptr, nil, fmt.Errorf("$ref %q points to nothing", ref)
 		}

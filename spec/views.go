@@ -1,8 +1,6 @@
 package spec
 
 import (
-	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 )
@@ -18,26 +16,8 @@ type view struct {
 
 // resolve follows a local $ref in the view.
 func (v *view) resolve(ref string) (map[string]any, error) {
-	for range 32 {
-		if !strings.HasPrefix(ref, "#") {
-			return nil, fmt.Errorf("$ref %q: only references inside the document are followed", ref)
-		}
-		frag, err := url.PathUnescape(ref[1:])
-		if err != nil {
-			return nil, fmt.Errorf("$ref %q: %v", ref, err)
-		}
-		t, ok := Lookup(v.raw, frag)
-		m, isMap := t.(map[string]any)
-		if !ok || !isMap {
-			return nil, fmt.Errorf("$ref %q points to nothing", ref)
-		}
-		next, more := m["$ref"].(string)
-		if !more {
-			return m, nil
-		}
-		ref = next
-	}
-	return nil, fmt.Errorf("$ref chain too long")
+	_, m, err := follow(v.raw, "", map[string]any{"$ref": ref})
+	return m, err
 }
 
 // makeViews builds the request and response views of a document that has
