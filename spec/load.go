@@ -111,7 +111,7 @@ func Load(ctx context.Context, sources []Source, opts ...LoadOption) (*Set, erro
 				ofOperation[p] = true
 			}
 		}
-		for _, p := range r.ps {
+		for _, p := range append(r.ps, r.doc.brokenExamples()...) {
 			switch {
 			case o.strict:
 				fatal = append(fatal, p)
@@ -305,7 +305,7 @@ func loadDocument(ctx context.Context, src Source, checks bool) (*Document, []Pr
 	}
 	problems = append(problems, doc.checkNamedExamples()...)
 	doc.fast.Wait() // every Schema's fast path is in place: validation may start
-	problems = append(problems, doc.resolveExamples()...)
+	doc.resolveExamples()
 	for _, op := range doc.Operations {
 		op.documentErrors()
 	}

@@ -258,12 +258,7 @@ func (d *Document) sample(param, schema map[string]any) string {
 // (Document.Examples, Operation.Examples): the request path reads no
 // file. An example that cannot be read or decoded stays unresolved and
 // out of the tables, as lint reports it.
-// ExampleBreaksSchema starts the warning of a response example that breaks
-// its own schema (lint reports each violation itself).
-const ExampleBreaksSchema = "the example breaks its schema"
-
-func (d *Document) resolveExamples() []Problem {
-	var warnings []Problem
+func (d *Document) resolveExamples() {
 	for _, op := range d.Operations {
 		for _, ms := range op.Responses {
 			for _, m := range ms {
@@ -277,9 +272,6 @@ func (d *Document) resolveExamples() []Problem {
 						if err := m.Schema.Validate(e.Value); err != nil {
 							v := Violations(err)[0]
 							e.Breaks = fmt.Sprintf("at %s: %s", cmp.Or(v.Pointer, "/"), v.Message)
-							w := d.problem(e.Pointer, "%s %s: the mock answers with a body made from the schema instead", ExampleBreaksSchema, e.Breaks)
-							w.Warning = true
-							warnings = append(warnings, w)
 						}
 					}
 				}
@@ -313,6 +305,26 @@ func (d *Document) resolveExamples() []Problem {
 				op.Examples[name] = e
 			} else {
 				delete(op.Examples, name) // its own, unreadable or broken, hides the document's
+			}
+		}
+	}
+}
+
+// brokenExamples is a warning per response example that breaks its own
+// schema, for the mock, which answers without it (lint names each
+// violation itself).
+func (d *Document) brokenExamples() []Problem {
+	var warnings []Problem
+	for _, op := range d.Operations {
+		for _, ms := range op.Responses {
+			for _, m := range ms {
+				for _, e := range m.Examples {
+					if e.Breaks != "" {
+						w := d.problem(e.Pointer, "the example breaks its schema %s: the mock answers with a body made from the schema instead", e.Breaks)
+						w.Warning = true
+						warnings = append(warnings, w)
+					}
+				}
 			}
 		}
 	}
