@@ -249,12 +249,8 @@ func loadDocument(ctx context.Context, src Source, checks bool) (*Document, []Pr
 		problems = append(problems, inlineExternal(src, raw)...)
 	}
 	if dangling := cutDanglingRefs(src, raw); len(dangling) > 0 || external {
-		problems = append(problems, dangling...)
-		for i := range problems {
-			// A $ref that does not resolve stands for any value: below an
-			// operation it leaves the operation out, elsewhere it warns.
-			problems[i].Warning = !strings.HasPrefix(problems[i].Pointer, "/paths/")
-		}
+		// A $ref that does not resolve stands for any value.
+		problems = confined(append(problems, dangling...))
 		if js, err = json.Marshal(raw); err != nil {
 			return fail("", "%v", err)
 		}
@@ -288,12 +284,7 @@ func loadDocument(ctx context.Context, src Source, checks bool) (*Document, []Pr
 	if err != nil {
 		return fail("", "%v", err)
 	}
-	for i := range invalid {
-		// Below an operation it leaves the operation out; elsewhere (a
-		// component) it warns, and the operations using it serve.
-		invalid[i].Warning = !strings.HasPrefix(invalid[i].Pointer, "/paths/")
-	}
-	problems = append(problems, invalid...)
+	problems = append(problems, confined(invalid)...)
 	problems = append(problems, doc.collectOperations()...)
 	if doc.Errors, err = envelope.Parse(raw); err != nil {
 		var de *envelope.DeclError
@@ -319,6 +310,17 @@ func toJSON(data []byte) ([]byte, error) {
 		return data, nil
 	}
 	return yaml.YAMLToJSON(data)
+}
+
+// confined marks the problems of a part the loader works around (a $ref
+// to nothing, a schema that is no schema): one below an operation leaves
+// the operation out; one elsewhere (a component) is a warning, and the
+// operations using it serve.
+func confined(ps []Problem) []Problem {
+	for i := range ps {
+		ps[i].Warning = !strings.HasPrefix(ps[i].Pointer, "/paths/")
+	}
+	return ps
 }
 
 // decodeObject decodes a JSON object, numbers as json.Number.
