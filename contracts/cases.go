@@ -251,13 +251,13 @@ func generatedPositive(op *spec.Operation, creds Credentials) *Case {
 		var v any
 		var err error
 		if m != nil {
-			v, err = m.Generate(op.Doc, nil, func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) })
+			v, err = m.Generate(op.Doc, nil, sampleClock)
 		}
 		switch {
 		case m == nil && strings.Contains(op.RequestBody[0].Type, "*"):
 			// A range (*/*): JSON is in it.
 			other := op.RequestBody[0]
-			v, _ := other.Generate(op.Doc, nil, func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) })
+			v, _ := other.Generate(op.Doc, nil, sampleClock)
 			c.Body, _ = json.Marshal(v)
 			c.value = v
 			c.Header["Content-Type"] = "application/json"
@@ -265,7 +265,7 @@ func generatedPositive(op *spec.Operation, creds Credentials) *Case {
 			// text or bytes: a string its schema takes, else a word
 			other := op.RequestBody[0]
 			text := "chatmock"
-			if s, gerr := other.Generate(op.Doc, nil, func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }); gerr == nil {
+			if s, gerr := other.Generate(op.Doc, nil, sampleClock); gerr == nil {
 				if str, ok := s.(string); ok {
 					text = str
 				}
@@ -294,6 +294,10 @@ func generatedPositive(op *spec.Operation, creds Credentials) *Case {
 	addRequiredParameters(c, op)
 	return c
 }
+
+// sampleClock is the clock of generated requests: the same bodies on every
+// run.
+func sampleClock() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // bodyMedia is the request media type a body can be generated for: JSON
 // first, then a form; nil when it has neither with a schema.

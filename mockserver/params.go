@@ -30,7 +30,7 @@ func (rt *route) checkParameters(ex *exchange) {
 			switch {
 			case p.Style == "deepObject":
 				texts = deepObjectTexts(query, p.Name)
-			case p.Object && p.Style == "form" && p.Explode:
+			case p.ExplodedObject():
 				texts = explodedObjectTexts(query, p, rt.op.Parameters)
 			}
 		case "header":
@@ -90,7 +90,7 @@ func badQueryPair(raw string) (name, value string) {
 // paramValue converts parameter text to the JSON value its schema expects;
 // text that does not convert stays a string, for validation to report.
 func paramValue(p *spec.Parameter, texts []string) any {
-	if p.Style == "deepObject" || p.Object && p.Style == "form" && p.Explode {
+	if p.Style == "deepObject" || p.ExplodedObject() {
 		obj := map[string]any{}
 		for _, kv := range texts { // key=value, as deepObjectTexts and explodedObjectTexts give them
 			k, v, _ := strings.Cut(kv, "=")

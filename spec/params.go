@@ -41,6 +41,13 @@ type SecurityScheme struct {
 	Scheme string // http: basic, bearer, ...
 }
 
+// ExplodedObject tells whether the parameter is an object sent as a form
+// exploded: a query parameter per field (?room=R1&limit=5), its own name
+// nowhere.
+func (p *Parameter) ExplodedObject() bool {
+	return p.Object && p.Style == "form" && p.Explode
+}
+
 // collectParameters compiles the path item's and the operation's
 // parameters; the operation's win by name and location.
 func (o *Operation) collectParameters(item map[string]any) []Problem {
@@ -79,12 +86,12 @@ func (o *Operation) collectParameters(item map[string]any) []Problem {
 				}
 				if merged, err := schemanode.Merged(sn, d.ResolveSchema); err == nil {
 					param.Sample = d.sample(node, merged)
-					if param.Style == "form" && param.Explode && slices.Contains(schemanode.Types(merged), "object") {
-						param.SampleFields = d.sampleFields(sn)
-					}
 					param.Types = schemanode.Types(merged)
 					param.Array = slices.Contains(param.Types, "array")
 					param.Object = !param.Array && slices.Contains(param.Types, "object")
+					if param.ExplodedObject() {
+						param.SampleFields = d.sampleFields(sn)
+					}
 					if props, ok := merged["properties"].(map[string]any); ok && param.Object {
 						param.Props = map[string][]string{}
 						for k, ps := range props {
