@@ -70,7 +70,7 @@ func (b *bundler) walk(v any, file, ptr string, stack []string) any {
 			return b.resolve(x, ref, file, ptr, stack)
 		}
 		for k, e := range x {
-			if !dataKeyword(k) || k == "examples" {
+			if refsBelow(k) {
 				x[k] = b.walk(e, file, ptr+Pointer(k), stack)
 			}
 		}
@@ -225,7 +225,7 @@ func cutDanglingRefs(src Source, raw map[string]any) []Problem {
 				return x
 			}
 			for k, e := range x {
-				if !dataKeyword(k) || k == "examples" {
+				if refsBelow(k) {
 					x[k] = walk(e, ptr+Pointer(k))
 				}
 			}
@@ -238,19 +238,33 @@ func cutDanglingRefs(src Source, raw map[string]any) []Problem {
 
 // hasExternalRef tells whether any $ref below v points outside the document.
 func hasExternalRef(v any) bool {
+	return anyObject(v, func(m map[string]any) bool {
+		ref, ok := m["$ref"].(string)
+		return ok && !strings.HasPrefix(ref, "#")
+	})
+}
+
+// refsBelow tells whether the value of key k may hold $refs to follow:
+// anything but an instance (an example's value, a default) or an
+// extension; a map of examples may refer to example objects.
+func refsBelow(k string) bool { return !dataKeyword(k) || k == "examples" }
+
+// anyObject tells whether f holds for an object below v where $refs may
+// stand (see refsBelow).
+func anyObject(v any, f func(map[string]any) bool) bool {
 	switch x := v.(type) {
 	case []any:
 		for _, e := range x {
-			if hasExternalRef(e) {
+			if anyObject(e, f) {
 				return true
 			}
 		}
 	case map[string]any:
-		if ref, ok := x["$ref"].(string); ok && !strings.HasPrefix(ref, "#") {
+		if f(x) {
 			return true
 		}
 		for k, e := range x {
-			if (!dataKeyword(k) || k == "examples") && hasExternalRef(e) {
+			if refsBelow(k) && anyObject(e, f) {
 				return true
 			}
 		}

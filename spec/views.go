@@ -25,7 +25,7 @@ func (v *view) resolve(ref string) (map[string]any, error) {
 func (d *Document) makeViews() {
 	d.request = &view{raw: d.Raw, url: d.url}
 	d.response = d.request
-	if !mentions(d.Raw, "readOnly") && !mentions(d.Raw, "writeOnly") {
+	if !anyObject(d.Raw, func(m map[string]any) bool { return m["readOnly"] == true || m["writeOnly"] == true }) {
 		return
 	}
 	if r, changed := d.rewrite(d.Raw, "readOnly", false); changed {
@@ -67,7 +67,7 @@ func (d *Document) rewrite(v any, flag string, drop bool) (any, bool) {
 			out[k] = nv
 		}
 		for k, e := range x {
-			if dataKeyword(k) && k != "examples" {
+			if !refsBelow(k) {
 				continue
 			}
 			if ne, changed := d.rewrite(e, flag, drop); changed {
@@ -125,28 +125,6 @@ func (d *Document) flagged(p map[string]any, flag string) bool {
 		if t, ok := Lookup(d.Raw, ref[1:]); ok {
 			if tm, ok := t.(map[string]any); ok {
 				return tm[flag] == true
-			}
-		}
-	}
-	return false
-}
-
-// mentions tells whether any object below v has key set to true.
-func mentions(v any, key string) bool {
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			if mentions(e, key) {
-				return true
-			}
-		}
-	case map[string]any:
-		if x[key] == true {
-			return true
-		}
-		for k, e := range x {
-			if !dataKeyword(k) && mentions(e, key) {
-				return true
 			}
 		}
 	}
