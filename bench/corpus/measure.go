@@ -64,7 +64,7 @@ func measure(ctx context.Context, o *options, d document) figure {
 		if kib, err := peakRSS(srv.cmd.Process.Pid); err == nil {
 			f.ReadyMiB = float64(kib) / 1024
 		}
-		f.exercise(ctx, o, d, srv, spec, filepath.Join(o.reports, d.Name+".json"))
+		f.exercise(ctx, o, d, srv, filepath.Join(o.reports, d.Name+".json"))
 	case <-srv.exited:
 		switch {
 		case srv.firstErr != "":
@@ -86,7 +86,7 @@ func measure(ctx context.Context, o *options, d document) figure {
 
 // exercise runs the contract cases against a serving chatmock, then reads
 // its peak RSS.
-func (f *figure) exercise(ctx context.Context, o *options, d document, srv *server, spec, report string) {
+func (f *figure) exercise(ctx context.Context, o *options, d document, srv *server, report string) {
 	c, took, err := runTest(ctx, o, srv.addr(), filepath.Join(o.corpus, d.Name), d.Entry, report, d.apiKeys())
 	f.TestMs = millis(took)
 	if err != nil {
