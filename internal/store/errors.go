@@ -19,6 +19,15 @@ func (e *ExistsError) Error() string {
 
 // FullError reports a Create refused because the API, all kinds together,
 // already holds Limit.Records records or would hold more than Limit.Bytes
+// NotFoundError is a Replace of a key that holds no record.
+type NotFoundError struct {
+	API, Kind, Key string
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("%s: no %s record has the key %q", e.API, e.Kind, e.Key)
+}
+
 // with the new one.
 type FullError struct {
 	API   string

@@ -195,6 +195,29 @@ func (s *Store) insert(api, kind string, r Record) {
 	t.bytes += r.Size()
 }
 
+// replace puts r in place of the record under its key, keeping that
+// record's place in creation order and its Created time; *NotFoundError
+// when there is none, *FullError when the API's bytes would pass the bound.
+func (s *Store) replace(api, kind string, r Record) error {
+	t := s.apis[api]
+	var e entry
+	ok := false
+	if t != nil {
+		e, ok = t.kinds[kind][r.Key]
+	}
+	if !ok {
+		return &NotFoundError{API: api, Kind: kind, Key: r.Key}
+	}
+	grow := r.Size() - e.rec.Size()
+	if s.lim.Bytes > 0 && grow > 0 && t.bytes+grow > s.lim.Bytes {
+		return &FullError{API: api, Limit: s.lim, Size: r.Size(), Held: t.bytes}
+	}
+	r.Created = e.rec.Created
+	t.kinds[kind][r.Key] = entry{rec: r, seq: e.seq}
+	t.bytes += grow
+	return nil
+}
+
 func (s *Store) get(api, kind, key string) (Record, bool) {
 	t := s.apis[api]
 	if t == nil {

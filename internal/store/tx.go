@@ -85,6 +85,18 @@ func (tx *Tx) Delete(api, kind, key string) bool {
 	return ok
 }
 
+// Replace puts r in place of the record under its key (same kind), keeping
+// its place in creation order and its Created time: *NotFoundError when
+// there is none, *FullError past the byte bound.
+func (tx *Tx) Replace(api, kind string, r Record) error {
+	tx.check()
+	err := tx.s.replace(api, kind, r)
+	if err == nil {
+		tx.changed = true
+	}
+	return err
+}
+
 // List is Store.List within the transaction.
 func (tx *Tx) List(api, kind string) []Record {
 	tx.check()

@@ -2,7 +2,9 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
+	"time"
 )
 
 // A transaction holds the lock from Begin to End, its View reads one
@@ -44,5 +46,40 @@ func TestBeginEndAndView(t *testing.T) {
 	}()
 	if s.Count("im", "group", func(Record) bool { return true }) != 1 { // would deadlock if the lock were held
 		t.Error("count after a panic")
+	}
+}
+
+func TestReplaceKeepsPlaceAndCreated(t *testing.T) {
+	s := New(Limits{Records: 10, Bytes: 1 << 10})
+	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, k := range []string{"a", "b"} {
+		if err := s.Create("api", "rooms", Record{Key: k, Created: created, Data: []byte(`{"n":1}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := s.Update(func(tx *Tx) error {
+		return tx.Replace("api", "rooms", Record{Key: "a", Data: []byte(`{"n":2}`)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := s.List("api", "rooms")
+	if len(list) != 2 || list[0].Key != "a" || string(list[0].Data) != `{"n":2}` || !list[0].Created.Equal(created) {
+		t.Fatalf("after Replace: %+v", list)
+	}
+	var nf *NotFoundError
+	err = s.Update(func(tx *Tx) error { return tx.Replace("api", "rooms", Record{Key: "zz"}) })
+	if !errors.As(err, &nf) || nf.Key != "zz" {
+		t.Fatalf("Replace of a missing key: %v", err)
+	}
+	var full *FullError
+	err = s.Update(func(tx *Tx) error {
+		return tx.Replace("api", "rooms", Record{Key: "b", Data: make([]byte, 2<<10)})
+	})
+	if !errors.As(err, &full) {
+		t.Fatalf("Replace past the byte bound: %v", err)
+	}
+	if got, _ := s.Get("api", "rooms", "b"); string(got.Data) != `{"n":1}` {
+		t.Fatalf("a refused Replace changed the record: %s", got.Data)
 	}
 }
