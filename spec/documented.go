@@ -128,11 +128,7 @@ func (m *Media) Generate(d *Document, rnd *rand.Rand, now func() time.Time) (any
 	if node == nil {
 		return nil, nil
 	}
-	resolve := d.ResolveSchema
-	if m.view != nil {
-		resolve = m.view.resolve
-	}
-	gen := schemagen.New(resolve, rnd, now)
+	gen := schemagen.New(m.Resolver(d), rnd, now)
 	var first any
 	var firstErr error
 	// With the schemas' defaults first, as a client that leaves a field out
@@ -149,4 +145,14 @@ func (m *Media) Generate(d *Document, rnd *rand.Rand, now func() time.Time) (any
 		}
 	}
 	return first, firstErr
+}
+
+// Resolver resolves the $refs of the media type's schema (SchemaNode) as
+// the schema's readers see them: requests without readOnly properties,
+// answers without writeOnly ones.
+func (m *Media) Resolver(d *Document) func(ref string) (map[string]any, error) {
+	if m.view != nil {
+		return m.view.resolve
+	}
+	return d.ResolveSchema
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/internal/live"
+	"github.com/chatmock/chatmock/internal/overlay"
 	"github.com/chatmock/chatmock/internal/schema/schemafast"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/yaml"
@@ -64,7 +65,36 @@ type Document struct {
 // LoadOption changes how Load treats a document's defects.
 type LoadOption func(*loadOptions)
 
-type loadOptions struct{ strict bool }
+type loadOptions struct {
+	strict   bool
+	overlays []*overlay.Overlay
+}
+
+// WithOverlays applies OpenAPI Overlay 1.0 files to every document, in
+// order, as published (before a Swagger 2.0 document is converted and
+// before split files are inlined): what they add, x-chatmock-*
+// declarations included, is as if the document said it. An action whose
+// target selects nothing in any document is a warning.
+func WithOverlays(list ...*overlay.Overlay) LoadOption {
+	return func(o *loadOptions) { o.overlays = append(o.overlays, list...) }
+}
+
+// ReadOverlays reads and checks overlay files.
+func ReadOverlays(paths []string) ([]*overlay.Overlay, error) {
+	var out []*overlay.Overlay
+	for _, p := range paths {
+		data, err := inputfile.Read(p, overlay.MaxSize)
+		if err != nil {
+			return nil, err
+		}
+		ov, err := overlay.Parse(p, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ov)
+	}
+	return out, nil
+}
 
 // Strict makes every defect fatal, warnings included: the set loads only
 // when no document has a problem.
@@ -95,12 +125,28 @@ func Load(ctx context.Context, sources []Source, opts ...LoadOption) (*Set, erro
 	var wg sync.WaitGroup
 	for i, src := range sources {
 		wg.Go(func() {
-			doc, ps := loadDocument(ctx, src, o.strict)
+			doc, ps := loadDocument(ctx, src, o.strict, o.overlays)
 			results[i] = loaded{doc, ps}
 		})
 	}
 	wg.Wait()
+	// an overlay action that selects nothing in one document may be meant
+	// for another: it is a warning when it selects nothing in all of them
+	missed := map[string]int{}
 	for _, r := range results {
+		for _, p := range r.ps {
+			if p.overlayMiss {
+				missed[p.Message]++
+			}
+		}
+	}
+	for msg, n := range missed {
+		if n == len(results) {
+			set.Warnings = append(set.Warnings, Problem{Message: msg, Warning: true})
+		}
+	}
+	for _, r := range results {
+		r.ps = slices.DeleteFunc(r.ps, func(p Problem) bool { return p.overlayMiss })
 		if r.doc == nil {
 			fatal = append(fatal, r.ps...)
 			continue
@@ -201,13 +247,13 @@ func (s *Set) leaveOutDuplicates() []Problem {
 // problems may still come back, so a linter can go on checking what did
 // load.
 func LoadDocument(ctx context.Context, src Source) (*Document, []Problem) {
-	return loadDocument(ctx, src, true)
+	return loadDocument(ctx, src, true, nil)
 }
 
 // loadDocument is LoadDocument; checks adds kin-openapi's validation,
 // which the mock does without (it reads the document itself, and kin's
 // model of a 250-operation document costs a second at start-up).
-func loadDocument(ctx context.Context, src Source, checks bool) (*Document, []Problem) {
+func loadDocument(ctx context.Context, src Source, checks bool, overlays []*overlay.Overlay) (*Document, []Problem) {
 	fail := func(ptr, format string, args ...any) (*Document, []Problem) {
 		return nil, []Problem{{File: src.Name, Pointer: ptr, Message: fmt.Sprintf(format, args...)}}
 	}
@@ -222,6 +268,21 @@ func loadDocument(ctx context.Context, src Source, checks bool) (*Document, []Pr
 	raw, err := decodeObject(js)
 	if err != nil {
 		return fail("", "not an object: %v", err)
+	}
+	var problems []Problem
+	if len(overlays) > 0 {
+		for _, ov := range overlays {
+			warns, err := ov.Apply(raw)
+			if err != nil {
+				return fail("", "%v", err)
+			}
+			for _, w := range warns {
+				problems = append(problems, Problem{File: ov.Name, Message: strings.TrimPrefix(w, ov.Name+": "), Warning: true, overlayMiss: true})
+			}
+		}
+		if js, err = json.Marshal(raw); err != nil {
+			return fail("", "%v", err)
+		}
 	}
 	switch v, _ := raw["openapi"].(string); {
 	case strings.HasPrefix(v, "3."):
@@ -243,7 +304,6 @@ func loadDocument(ctx context.Context, src Source, checks bool) (*Document, []Pr
 	default:
 		return fail("", "not an OpenAPI document: it has no openapi (or swagger) field")
 	}
-	var problems []Problem
 	external := hasExternalRef(raw)
 	if external {
 		problems = append(problems, inlineExternal(src, raw)...)
@@ -387,7 +447,7 @@ func (d *Document) collectOperations() []Problem {
 			d.Operations = append(d.Operations, op)
 		}
 	}
-	return problems
+	return append(problems, d.collectLinks()...) // once all are collected: links name other operations
 }
 
 func (d *Document) problem(ptr, format string, args ...any) Problem {

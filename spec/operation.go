@@ -29,6 +29,7 @@ type Operation struct {
 	RequestBody  []*Media            // in media type order
 	BodyRequired bool                // requestBody.required
 	Responses    map[string][]*Media // by status code as written ("200", "4XX", "default")
+	Links        []Link              // its responses' links, in status order then name order (collectLinks)
 	Examples     envelope.Examples   // response examples by name, its own then its document's, resolved at load
 	// Documented are its own error responses, for a document without
 	// x-chatmock-errors (nil with one).

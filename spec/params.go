@@ -19,8 +19,9 @@ type Parameter struct {
 	Name     string
 	In       string
 	Required bool
-	Schema   *Schema  // nil when the parameter has none
-	Types    []string // the schema's JSON types, for converting text
+	Schema   *Schema        // nil when the parameter has none
+	Types    []string       // the schema's JSON types, for converting text
+	Node     map[string]any // the schema, its $ref and allOf merged; nil when it has none
 	Array    bool
 	Object   bool                // the schema is an object (deepObject, or a simple k,v list)
 	Props    map[string][]string // an object's properties' JSON types, for converting text
@@ -85,6 +86,7 @@ func (o *Operation) collectParameters(item map[string]any) []Problem {
 					problems = append(problems, d.problem(ptr+"/schema", "schema does not compile: %v", err))
 				}
 				if merged, err := schemanode.Merged(sn, d.ResolveSchema); err == nil {
+					param.Node = merged
 					param.Sample = d.sample(node, merged)
 					param.Types = schemanode.Types(merged)
 					param.Array = slices.Contains(param.Types, "array")

@@ -15,6 +15,8 @@ type Problem struct {
 	// missing operationId named after its method and path), or, loaded
 	// leniently, an operation left out. Strict loading refuses warnings too.
 	Warning bool
+
+	overlayMiss bool // an overlay action that selected nothing in this document
 }
 
 func (p Problem) String() string {

@@ -6,8 +6,9 @@
 //
 // It may import: fixtures, internal/codec/formbody, internal/codec/jsonbody,
 // internal/codec/xmlbody, internal/envelope, internal/inputfile,
-// internal/live, internal/schema/schemafast, internal/schema/schemagen,
-// internal/schema/schemanode, internal/tmpl, openapi.
+// internal/live, internal/overlay, internal/schema/schemafast,
+// internal/schema/schemagen, internal/schema/schemanode, internal/tmpl,
+// openapi.
 package spec
 
 import (
