@@ -55,10 +55,16 @@ const (
 	BodyMissing      Class = "body.missing"
 	BodyMalformed    Class = "body.malformed"
 	Schema           Class = "schema"
+	// Found by the store, after validation: the item a read, update or
+	// delete names (or the parent a nested create names) is not held, or a
+	// create chose an id that is.
+	ResourceNotFound Class = "resource.not-found"
+	ResourceConflict Class = "resource.conflict"
 )
 
 var classes = []Class{RouteNotFound, MethodNotAllowed, BodyTooLarge, Security, Parameter,
-	MediaMissing, MediaUnsupported, NotAcceptable, BodyMissing, BodyMalformed, Schema}
+	MediaMissing, MediaUnsupported, NotAcceptable, BodyMissing, BodyMalformed, Schema,
+	ResourceNotFound, ResourceConflict}
 
 // Declaration is one API's compiled x-chatmock-errors.
 type Declaration struct {

@@ -35,6 +35,10 @@ func preferred(c Class) []int {
 		return []int{413, 400}
 	case RouteNotFound:
 		return []int{404}
+	case ResourceNotFound:
+		return []int{404, 410}
+	case ResourceConflict:
+		return []int{409, 400, 422}
 	case MethodNotAllowed:
 		return []int{405}
 	case Schema, Parameter, BodyMissing, BodyMalformed:

@@ -210,8 +210,10 @@ func problem(failures []Failure, req *Request) *Answer {
 
 func problemStatus(c Class) int {
 	switch c {
-	case RouteNotFound:
+	case RouteNotFound, ResourceNotFound:
 		return http.StatusNotFound
+	case ResourceConflict:
+		return http.StatusConflict
 	case MethodNotAllowed:
 		return http.StatusMethodNotAllowed
 	case BodyTooLarge:
