@@ -15,6 +15,12 @@ func WithDocuments(paths ...string) Option {
 	return func(o *options) { o.documents = append(o.documents, paths...) }
 }
 
+// WithOverlayFiles applies the OpenAPI Overlay 1.0 files at paths to the
+// documents, in order (spec.WithOverlays); read by Load.
+func WithOverlayFiles(paths ...string) Option {
+	return func(o *options) { o.overlayFiles = append(o.overlayFiles, paths...) }
+}
+
 // WithDocumentSet serves documents already loaded (spec.Load) instead of
 // reading any: Load then reads only rules and scenarios. Tests that start
 // many mocks load the documents once.
@@ -106,6 +112,13 @@ func (o *options) readDocuments(ctx context.Context) (*spec.Set, error) {
 	var lo []spec.LoadOption
 	if o.strict {
 		lo = append(lo, spec.Strict())
+	}
+	if len(o.overlayFiles) > 0 {
+		ovs, err := spec.ReadOverlays(o.overlayFiles)
+		if err != nil {
+			return nil, &PathError{"WithOverlayFiles", err}
+		}
+		lo = append(lo, spec.WithOverlays(ovs...))
 	}
 	return spec.Load(ctx, srcs, lo...)
 }

@@ -14,10 +14,9 @@ import (
 	"github.com/gorilla/mux"
 )
 
-// call sends a request and checks the answer against the schema its
-// operation documents for that status and media type.
-func call(t *testing.T, s *Server, method, path, ct, body string, header ...string) (int, map[string]any, http.Header) {
-	t.Helper()
+// exchangeWith sends a request (header: name, value, ...) and reads the
+// whole answer.
+func exchangeWith(s *Server, method, path, ct, body string, header ...string) (*http.Response, []byte) {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	if ct != "" {
 		req.Header.Set("Content-Type", ct)
@@ -27,6 +26,14 @@ func call(t *testing.T, s *Server, method, path, ct, body string, header ...stri
 	}
 	resp := serve(s, req)
 	raw, _ := io.ReadAll(resp.Body)
+	return resp, raw
+}
+
+// call sends a request and checks the answer against the schema its
+// operation documents for that status and media type.
+func call(t *testing.T, s *Server, method, path, ct, body string, header ...string) (int, map[string]any, http.Header) {
+	t.Helper()
+	resp, raw := exchangeWith(s, method, path, ct, body, header...)
 	var v map[string]any
 	if err := json.Unmarshal(raw, &v); err != nil {
 		t.Fatalf("%s %s: not JSON: %s", method, path, raw)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/fault"
+	"github.com/chatmock/chatmock/internal/resource"
 	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/internal/scenario"
 	"github.com/chatmock/chatmock/spec"
@@ -25,10 +26,11 @@ type route struct {
 	rules   []*rules.Rule
 	values  map[string]any // further names of the rules' templates: edition.* (the limits of the API's chosen edition)
 	statics staticAnswers  // encoded answers of static rule effects
+	res     *resource.Role // what the operation does to a resource the document's paths reveal; nil: none
 }
 
 func newRoute(s *Server, t *table, op *spec.Operation) (*route, error) {
-	rt := &route{s: s, tbl: t, op: op, decl: op.Doc.Errors, rules: t.rules.For(op.Doc.API, op.ID)}
+	rt := &route{s: s, tbl: t, op: op, decl: op.Doc.Errors, rules: t.rules.For(op.Doc.API, op.ID), res: t.resources.Role(op)}
 	if name, ok := s.opts.editions[op.Doc.API]; ok {
 		ed, err := t.rules.Edition(op.Doc.API, name)
 		if err != nil {

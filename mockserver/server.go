@@ -8,7 +8,8 @@
 //
 // It may import: internal/codec/jsonbody, internal/dashboard,
 // internal/envelope, internal/fault, internal/framing, internal/live,
-// internal/rules, internal/scenario, internal/store, internal/tmpl, spec.
+// internal/resource, internal/rules, internal/scenario, internal/store,
+// internal/tmpl, spec.
 package mockserver
 
 import (
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/internal/envelope"
+	"github.com/chatmock/chatmock/internal/resource"
 	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/internal/scenario"
 	"github.com/chatmock/chatmock/internal/store"
@@ -55,6 +57,9 @@ type table struct {
 	// tree holds the operations whose path has parameters, found by
 	// segment; what it does not find goes through the router too.
 	tree *pathTree
+	// resources are what the documents' paths reveal (nil with
+	// WithStateless).
+	resources *resource.Model
 }
 
 // routeKey is a method and an escaped path.
@@ -77,11 +82,12 @@ type options struct {
 	adminOpen    bool
 	allowedHosts []string
 	checkHost    bool // set by WithAdminAccess(true, ...): the server listens on loopback
+	stateless    bool
 
 	// Read by Load, not New.
-	documents, ruleFiles, scenarioFiles []string
-	noBundledRules, strict              bool
-	documentSet                         *spec.Set
+	documents, ruleFiles, scenarioFiles, overlayFiles []string
+	noBundledRules, strict                            bool
+	documentSet                                       *spec.Set
 }
 
 // Option configures a Server.
@@ -160,6 +166,11 @@ const DefaultMaxResources = 10_000
 // group is about 950 bytes) still fit, so --max-resources comes first.
 const DefaultMaxStoreBytes = 12 << 20
 
+// WithStateless turns off the resources inferred from the documents'
+// paths: their operations answer their documented examples, as an
+// operation without x-chatmock-store does.
+func WithStateless() Option { return func(o *options) { o.stateless = true } }
+
 // WithClock sets the clock that timestamps come from.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
@@ -230,6 +241,13 @@ func (s *Server) build(set *spec.Set, rs *rules.Set) (*table, error) {
 		return nil, err
 	}
 	t := &table{set: set, rules: rs, exact: map[routeKey]*route{}, tree: &pathTree{}}
+	if !s.opts.stateless {
+		m, err := resource.Infer(set)
+		if err != nil {
+			return nil, err
+		}
+		t.resources = m
+	}
 	r := mux.NewRouter()
 	r.UseEncodedPath()
 	s.adminRoutes(r.PathPrefix(adminRoot).Subrouter())

@@ -21,6 +21,9 @@ import (
 // effects, atomically: a rule is checked and a record created under one
 // store transaction, so two creates of the same ID cannot both pass.
 func (rt *route) stateful(ex *exchange, dynamic bool) *answer {
+	if rt.res != nil {
+		return rt.resourceAnswer(ex, dynamic)
+	}
 	if len(rt.rules) == 0 && rt.op.Store == nil {
 		r, err := rt.documented(ex, dynamic, rt.templateVars(ex))
 		if err != nil {
@@ -43,15 +46,25 @@ func (rt *route) stateful(ex *exchange, dynamic bool) *answer {
 func (rt *route) underStore(ex *exchange, dynamic bool) (*rules.Env, *rules.Effect, *answer) {
 	tx := rt.s.store.Begin()
 	defer tx.End()
+	env, refusal := rt.checkRules(ex, tx)
+	if refusal != nil {
+		return env, refusal, nil
+	}
+	return env, nil, rt.withStore(ex, tx, env, dynamic)
+}
+
+// checkRules returns the effect of the first business rule that refuses
+// the request, reading the store within tx; nil when none does.
+func (rt *route) checkRules(ex *exchange, tx *store.Tx) (*rules.Env, *rules.Effect) {
 	ex.ruleVars = tmpl.Vars{Request: &ex.req, Values: rt.values}
 	env := &rules.Env{Request: &ex.req, Store: tx.API(rt.op.Doc.API), Scope: &ex.ruleVars}
 	for _, r := range rt.rules {
 		if r.Holds(env) {
 			ex.rule = r.Name
-			return env, r.Then, nil
+			return env, r.Then
 		}
 	}
-	return env, nil, rt.withStore(ex, tx, env, dynamic)
+	return env, nil
 }
 
 // effect answers with a rule's (or the full store's) effect. A static one

@@ -84,8 +84,12 @@ func ReadOverlays(paths []string) ([]*overlay.Overlay, error) {
 	var out []*overlay.Overlay
 	for _, p := range paths {
 		data, err := inputfile.Read(p, overlay.MaxSize)
-		if err != nil {
-			return nil, err
+		var refused *inputfile.Error
+		switch {
+		case errors.As(err, &refused):
+			return nil, err // it names the file
+		case err != nil:
+			return nil, fmt.Errorf("overlay %s: %w", p, err)
 		}
 		ov, err := overlay.Parse(p, data)
 		if err != nil {

@@ -14,7 +14,11 @@
 // measurement: it exits 0 whatever they are, and 2 only when it cannot
 // take them (no corpus, a bad flag, a failed build).
 //
-// It may import: nothing of the module.
+// With --crud it checks instead, in-process, the state the mock infers
+// from each document's paths (crud.go), and exits 1 when a step fails.
+//
+// It may import: contracts, internal/resource, internal/tmpl, mockserver,
+// spec.
 package main
 
 import (
@@ -59,6 +63,7 @@ type options struct {
 	jsonOut      string
 	reports      string // where the contract reports go; the temporary folder when ""
 	minServed    float64
+	crud         bool
 	prism        bool
 	prismTimeout time.Duration
 	startTimeout time.Duration
@@ -90,6 +95,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	docs, err := readIndex(o.corpus, o.only)
 	if err != nil {
 		return err
+	}
+	if o.crud {
+		return runCRUD(ctx, o.corpus, docs, stdout)
 	}
 	tmp, err := os.MkdirTemp("", "chatmock-corpus-")
 	if err != nil {
@@ -185,6 +193,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.testTimeout, "test-timeout", 60*time.Second, "longest run of chatmock test on one document")
 	fs.BoolVar(&o.prism, "prism", false, "also time Prism's mock ("+prismVersion+", through npx) to listening on each document, and its memory")
 	fs.DurationVar(&o.prismTimeout, "prism-timeout", 3*time.Minute, "longest wait for Prism to listen")
+	fs.BoolVar(&o.crud, "crud", false, "check the inferred state of each document instead: create, read, update, list, delete (exit 1 when a step fails)")
 	fs.Float64Var(&o.minServed, "min-served", 0, "exit 1 when a document is served with fewer than this percentage of its operations (CI: 95)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

@@ -72,6 +72,13 @@ func specFlag(fs *flagSet) *listFlag {
 	return &l
 }
 
+// overlayFlag adds the repeatable --overlay flag.
+func overlayFlag(fs *flagSet) *listFlag {
+	var l listFlag
+	fs.Var(&l, "overlay", "an OpenAPI Overlay 1.0 file applied to the documents, in order (repeatable): adds x-chatmock-* declarations, such as x-chatmock-resource, without editing them")
+	return &l
+}
+
 // strictFlag adds --strict.
 func strictFlag(fs *flagSet) *bool {
 	return fs.Bool("strict", false, "refuse the documents on any defect, instead of leaving out the operations it spoils (with a warning each)")

@@ -2,7 +2,7 @@
 // real implementations against the same documents.
 //
 // It may import: contracts, internal/inputfile, internal/lint,
-// internal/store, mockserver, spec.
+// internal/resource, internal/store, mockserver, spec.
 package main
 
 import (

@@ -31,6 +31,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	addr := fs.String("addr", "127.0.0.1:4010", "address to listen on (loopback by default)")
 	specs := specFlag(fs)
 	strict := strictFlag(fs)
+	overlays := overlayFlag(fs)
+	stateless := fs.Bool("stateless", false, "no state inferred from the documents' paths: their creates, reads, updates, deletes and lists answer their documented examples")
 	maxBody := fs.String("max-body", "1MiB", "largest request body accepted (bytes, or with KiB/MiB)")
 	journalSize := fs.Int("journal-size", mockserver.DefaultJournalSize, "how many exchanges GET /__admin/requests keeps")
 	journalBytes := fs.String("journal-bytes", mib(mockserver.DefaultJournalBytes), "bytes the kept exchanges may hold in all (bytes, or with KiB/MiB/GiB); the oldest go first")
@@ -109,6 +111,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		mockserver.WithScenarioFiles(scenarioPaths...))
 	if *rulesOnly {
 		opts = append(opts, mockserver.WithoutBundledRules())
+	}
+	opts = append(opts, mockserver.WithOverlayFiles(*overlays...))
+	if *stateless {
+		opts = append(opts, mockserver.WithStateless())
 	}
 	if *strict {
 		opts = append(opts, mockserver.WithStrict())

@@ -93,6 +93,11 @@ func (d Documented) answer(failures []Failure) (*Answer, bool) {
 	}
 	if key == "" {
 		status, key = d.nearest(f.Class)
+		if f.Class == ResourceNotFound && (status == 401 || status == 403) {
+			// an item that is not there is never a credentials error: the
+			// documented body, with the status that says what happened
+			status = problemStatus(f.Class)
+		}
 	}
 	if key == "" {
 		return nil, false

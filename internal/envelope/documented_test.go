@@ -60,6 +60,21 @@ func TestDocumentedNearest(t *testing.T) {
 	if a.Status != 401 {
 		t.Errorf("only 401 documented: %d", a.Status)
 	}
+	// an item not held: 404 or 410, else the nearest 4xx, never a
+	// credentials status, though with its documented body
+	for _, tt := range []struct {
+		doc  Documented
+		want int
+	}{
+		{Documented{"400": {MediaType: "application/json"}, "410": {MediaType: "application/json"}}, 410},
+		{Documented{"400": {MediaType: "application/json"}, "401": {MediaType: "application/json"}}, 400},
+		{Documented{"401": {MediaType: "application/json", Value: map[string]any{"code": "unauthorized"}}}, 404},
+	} {
+		a, err := Render(nil, []Failure{{Class: ResourceNotFound}}, &Request{}, nil, tt.doc)
+		if err != nil || a.Status != tt.want {
+			t.Errorf("resource.not-found with %v: %v %v, want %d", tt.doc, a, err, tt.want)
+		}
+	}
 }
 
 // A documented error without content is answered with its status alone.

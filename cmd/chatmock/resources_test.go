@@ -1,0 +1,80 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const roomsDoc = "../../mockserver/testdata/rooms.yaml"
+
+func getJSON(t *testing.T, url string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body, _ := strings.Cut(answer(t, http.DefaultClient, req), " ")
+	var v map[string]any
+	_ = json.Unmarshal([]byte(body), &v)
+	n, _ := strconv.Atoi(status)
+	return n, v
+}
+
+// A resource inferred from a document's paths is kept by --state across a
+// restart like a declared one.
+func TestServeKeepsInferredState(t *testing.T) {
+	file := t.TempDir() + "/state.json"
+	base, stop := startServe(t, "--spec", roomsDoc, "--state", file)
+	resp, err := http.Post(base+"/rooms", "application/json", strings.NewReader(`{"name":"kept"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var room map[string]any
+	json.NewDecoder(resp.Body).Decode(&room)
+	resp.Body.Close()
+	id, _ := room["id"].(string)
+	if resp.StatusCode != 201 || id == "" {
+		t.Fatalf("create: %d %v", resp.StatusCode, room)
+	}
+	if code := stop(); code != exitOK {
+		t.Fatalf("serve exited %d", code)
+	}
+	base, stop = startServe(t, "--spec", roomsDoc, "--state", file)
+	defer stop()
+	if st, v := getJSON(t, base+"/rooms/"+id); st != 200 || v["name"] != "kept" {
+		t.Errorf("after a restart: %d %v", st, v)
+	}
+}
+
+// --stateless answers the documented examples.
+func TestServeStateless(t *testing.T) {
+	base, stop := startServe(t, "--spec", roomsDoc, "--stateless")
+	defer stop()
+	if st, v := getJSON(t, base+"/rooms/RM0000abcd"); st != 200 || v["id"] == nil {
+		t.Errorf("stateless read of a room never made: %d %v", st, v)
+	}
+}
+
+// lint --explain prints the model, an overlay's declarations included.
+func TestLintExplain(t *testing.T) {
+	code, out, errs := runCLI("lint", "--explain", roomsDoc)
+	if code != exitOK || !strings.HasPrefix(out, "rooms: resource rooms (inferred from /rooms)\n  keyed by id in id, new ids match ^RM[0-9a-f]{8}$\n") ||
+		!strings.Contains(out, "rooms: resource messages (inferred from /rooms/{roomId}/messages)\n  keyed by id in id, under rooms, new ids count up\n") {
+		t.Fatalf("lint --explain: %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = runCLI("lint", "--explain", "--overlay", "../../mockserver/testdata/rocketchat-channels.overlay.yaml",
+		"../../../shared/corpus/rocketchat-rooms/rooms.yaml")
+	want := "rooms: resource channels (declared with x-chatmock-resource)\n" +
+		"  keyed by id in _id, new ids are shaped like ByehQjC44FwMeiLbX\n" +
+		"  create   POST   /api/v1/channels.create  (post-api-v1-channels.create): object in channel\n" +
+		"  read     GET    /api/v1/channels.info  (get-api-v1-channels.info): object in channel, key {{query.roomId}}\n"
+	if code != exitOK || !strings.HasPrefix(out, want) {
+		t.Fatalf("lint --explain --overlay: %d\n%s%s\nwant it to start with\n%s", code, out, errs, want)
+	}
+	if code, _, errs := runCLI("lint", "--explain", "--overlay", "no-such.yaml", roomsDoc); code != exitUsage || !strings.Contains(errs, "no-such.yaml") {
+		t.Errorf("a missing overlay: %d %s", code, errs)
+	}
+}

@@ -1,0 +1,275 @@
+package resource
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chatmock/chatmock/spec"
+)
+
+// load loads one document written out to a temporary file.
+func load(t *testing.T, doc string) *spec.Set {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "api.yaml")
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := spec.FromPaths([]string{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := spec.Load(context.Background(), srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+func explain(t *testing.T, m *Model) string {
+	t.Helper()
+	var b strings.Builder
+	if err := m.Explain(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+const chat = `openapi: 3.1.0
+info: {title: chat, version: "1"}
+paths:
+  /v1/conversations:
+    post:
+      operationId: startConversation
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  conversation: {$ref: '#/components/schemas/Conversation'}
+    get:
+      operationId: listConversations
+      parameters:
+        - {name: per_page, in: query, schema: {type: integer, default: 20}}
+        - {name: page, in: query, schema: {type: integer, minimum: 1}}
+        - {name: starting_after, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  conversations: {type: array, items: {$ref: '#/components/schemas/Conversation'}}
+                  tags: {type: array, items: {type: object, properties: {name: {type: string}}}}
+  /v1/conversations/{conversationId}:
+    get:
+      operationId: getConversation
+      parameters: [{name: conversationId, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {conversation: {$ref: '#/components/schemas/Conversation'}}}
+    post:
+      operationId: closeConversation
+      parameters: [{name: conversationId, in: path, required: true, schema: {type: string}}]
+      responses:
+        "204": {description: closed}
+  /v1/search:
+    post:
+      operationId: search
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, properties: {hits: {type: integer}}}}}}
+  /v1/legacy:
+    post:
+      operationId: legacyCreate
+      x-chatmock-store: {create: {kind: legacy, key: '{{answer.id}}'}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}}
+    get:
+      operationId: legacyList
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: object, properties: {id: {type: string}}}}}}}
+components:
+  schemas:
+    Conversation:
+      type: object
+      properties:
+        conversationId: {type: string, format: uuid}
+        title: {type: string}
+`
+
+// The model of a document: wrappers found, the id named like the path
+// parameter, a POST on the item that does not say it updates left alone,
+// paging parameters by their usual names, a collection with an explicit
+// store and one that creates nothing left out with their reasons.
+func TestInferModel(t *testing.T) {
+	m, err := Infer(load(t, chat))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `api: resource conversations (inferred from /v1/conversations)
+  keyed by id in conversationId, new ids are uuids
+  create   POST   /v1/conversations  (startConversation): object in conversation
+  read     GET    /v1/conversations/{conversationId}  (getConversation): object in conversation
+  list     GET    /v1/conversations  (listConversations): items in conversations, limit per_page, page page, cursor starting_after
+api: not a resource: POST /v1/legacy: its operations declare their own store or answers
+api: not a resource: POST /v1/search: no GET reads or lists what it creates
+`
+	if got := explain(t, m); got != want {
+		t.Errorf("explain:\n%s\nwant:\n%s", got, want)
+	}
+	list := m.Resources[0].Find(List)
+	if p := list.Paging; p.Default != 20 || p.PageBase != 1 {
+		t.Errorf("paging %+v: want a default of 20 and pages from 1", p)
+	}
+}
+
+func TestPagingWindow(t *testing.T) {
+	p := Paging{Limit: "per_page", Page: "page", Offset: "offset", Cursor: "after", PageBase: 1, Default: 10}
+	tests := []struct {
+		query map[string]string
+		want  Window
+	}{
+		{nil, Window{0, 10}},
+		{map[string]string{"per_page": "5", "page": "3"}, Window{10, 5}},
+		{map[string]string{"per_page": "5", "page": "1"}, Window{0, 5}},
+		{map[string]string{"offset": "7"}, Window{7, 10}},
+		{map[string]string{"after": "k2"}, Window{3, 10}},
+		{map[string]string{"after": "4"}, Window{4, 10}},
+		{map[string]string{"per_page": "-1", "offset": "x"}, Window{0, 10}},
+	}
+	for _, tt := range tests {
+		got := p.Window(func(n string) (string, bool) { v, ok := tt.query[n]; return v, ok }, func(c string) int {
+			if c == "k2" {
+				return 3
+			}
+			return -1
+		})
+		if got != tt.want {
+			t.Errorf("%v: %+v, want %+v", tt.query, got, tt.want)
+		}
+	}
+}
+
+// New ids honour the id's schema.
+func TestNewID(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	none := func(string) bool { return false }
+	tests := []struct {
+		r    *Resource
+		want string // a regular expression
+	}{
+		{&Resource{idSchema: map[string]any{"type": "string", "pattern": "^CH[0-9a-fA-F]{32}$"}}, `^CH[0-9a-fA-F]{32}$`},
+		{&Resource{idSchema: map[string]any{"type": "string", "format": "uuid"}}, `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`},
+		{&Resource{idSchema: map[string]any{"type": "string"}, example: "CON-63f61863-4a51"}, `^CON-[0-9a-f]{8}-[0-9a-f]{4}$`},
+		{&Resource{idSchema: map[string]any{"type": "string"}, example: "{roomId}"}, `^[0-9a-f]{24}$`},
+		{&Resource{idSchema: map[string]any{"type": "string"}, digits: true}, `^[1-9][0-9]{8}$`},
+		{&Resource{idSchema: map[string]any{"type": "integer"}}, `^5$`},
+	}
+	for _, tt := range tests {
+		id, err := tt.r.NewID(rnd, 5, none)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(id)
+		s := strings.Trim(string(b), `"`)
+		if !regexp.MustCompile(tt.want).MatchString(s) {
+			t.Errorf("%v: id %s does not match %s", tt.r.idSchema, s, tt.want)
+		}
+	}
+	// integers count on past the ones taken
+	r := &Resource{idSchema: map[string]any{"type": "integer"}}
+	id, err := r.NewID(rnd, 1, func(k string) bool { return k == "1" || k == "2" })
+	if err != nil || id != int64(3) {
+		t.Errorf("past 1 and 2 taken: %v, %v; want 3", id, err)
+	}
+	if _, err := r.NewID(rnd, 1, func(string) bool { return true }); err == nil {
+		t.Error("every id taken: want an error")
+	}
+}
+
+// Values echoed into an answer fit its schema: a form's text converted,
+// what does not fit left out.
+func TestFits(t *testing.T) {
+	role := &Role{}
+	tests := []struct {
+		v    any
+		n    map[string]any
+		want any
+		ok   bool
+	}{
+		{"5", map[string]any{"type": "integer"}, int64(5), true},
+		{"5.5", map[string]any{"type": "integer"}, nil, false},
+		{"true", map[string]any{"type": "boolean"}, true, true},
+		{"yes", map[string]any{"type": "boolean"}, nil, false},
+		{"hide", map[string]any{"type": "string", "enum": []any{"warn", "hide"}}, "hide", true},
+		{"string", map[string]any{"type": "string", "enum": []any{"warn", "hide"}}, nil, false},
+		{"abcdef", map[string]any{"type": "string", "maxLength": json.Number("3")}, nil, false},
+		{"x1", map[string]any{"type": "string", "pattern": "^[a-z][0-9]$"}, "x1", true},
+		{json.Number("2"), map[string]any{"type": "string"}, nil, false},
+		{nil, map[string]any{"type": []any{"string", "null"}}, nil, true},
+		{nil, map[string]any{"type": "string"}, nil, false},
+		{map[string]any{"a": 1}, map[string]any{"type": "object"}, map[string]any{"a": 1}, true},
+	}
+	for _, tt := range tests {
+		got, ok := role.fits(tt.v, tt.n)
+		gb, _ := json.Marshal(got)
+		wb, _ := json.Marshal(tt.want)
+		if ok != tt.ok || ok && string(gb) != string(wb) {
+			t.Errorf("fits(%v, %v) = %s, %v; want %s, %v", tt.v, tt.n, gb, ok, wb, tt.ok)
+		}
+	}
+}
+
+func TestSingular(t *testing.T) {
+	for in, want := range map[string]string{"rooms": "room", "Channels": "Channel", "categories": "category",
+		"addresses": "address", "access": "access", "media": "media", "boxes": "box"} {
+		if got := singularOf(in); got != want {
+			t.Errorf("singularOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A declaration that cannot work is refused with its pointer.
+func TestDeclaredErrors(t *testing.T) {
+	base := `openapi: 3.1.0
+info: {title: rpc, version: "1"}
+paths:
+  /rooms.create:
+    post:
+      operationId: roomsCreate
+      x-chatmock-resource: %s
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, properties: {room: {type: object, properties: {id: {type: string}}}}}}}}
+  /rooms.info:
+    get:
+      operationId: roomsInfo
+      x-chatmock-resource: {name: rooms, action: read}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+`
+	tests := []struct{ decl, want string }{
+		{`{name: rooms, action: make}`, `/paths/~1rooms.create/post/x-chatmock-resource/action: want create, read, replace, merge, update, delete or list, got "make"`},
+		{`{action: create}`, `/paths/~1rooms.create/post/x-chatmock-resource: name: required`},
+		{`{name: rooms, action: create, id: room.id, colour: red}`, `json: unknown field "colour"`},
+		{`{name: rooms, action: create, id: room.id}`, `/paths/~1rooms.info/get/x-chatmock-resource: key: the path has no parameter`},
+	}
+	for _, tt := range tests {
+		_, err := Infer(load(t, strings.Replace(base, "%s", tt.decl, 1)))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want it to say %q", tt.decl, err, tt.want)
+		}
+	}
+}

@@ -1,0 +1,473 @@
+package resource
+
+import (
+	"encoding/json"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chatmock/chatmock/internal/tmpl"
+)
+
+// State is a resource's record: its object as the create answered it,
+// changed by the updates since.
+type State = map[string]any
+
+// at is the value at a dotted path of v ("" is v itself).
+func at(v any, path string) any {
+	if path == "" {
+		return v
+	}
+	for _, name := range strings.Split(path, ".") {
+		m, _ := v.(map[string]any)
+		if m == nil {
+			return nil
+		}
+		v = m[name]
+	}
+	return v
+}
+
+// put sets the value at a dotted path of root, making the objects on the
+// way; it returns the root ("" replaces it).
+func put(root any, path string, v any) any {
+	if path == "" {
+		return v
+	}
+	m, _ := root.(map[string]any)
+	if m == nil {
+		m = map[string]any{}
+	}
+	cur := m
+	names := strings.Split(path, ".")
+	for _, name := range names[:len(names)-1] {
+		next, _ := cur[name].(map[string]any)
+		if next == nil {
+			next = map[string]any{}
+			cur[name] = next
+		}
+		cur = next
+	}
+	cur[names[len(names)-1]] = v
+	return m
+}
+
+// ObjectOf is a copy of the resource object in an answer (an empty one
+// when there is none).
+func (role *Role) ObjectOf(answer any) State {
+	obj, _ := at(answer, role.Object).(map[string]any)
+	if obj == nil {
+		return State{}
+	}
+	return tmpl.DeepCopy(obj).(map[string]any)
+}
+
+// RequestedID is the id a create's request chose for the new item (a
+// body field named like the id), if it chose one.
+func (role *Role) RequestedID(body any) (any, bool) {
+	r := role.Resource
+	m, _ := body.(map[string]any)
+	if r.IDField == "" || m == nil {
+		return nil, false
+	}
+	for k, v := range m {
+		if norm(k) != norm(r.IDField) {
+			continue
+		}
+		if conv, ok := role.fits(v, role.props[r.IDField]); ok && conv != nil && conv != "" {
+			return conv, true
+		}
+	}
+	return nil, false
+}
+
+// Created makes a create's answer from its documented one (base): the id
+// set, the path's parameters and every request field the object also has
+// echoed (by name, FriendlyName as friendly_name, converted to the
+// property's type where the form sent text), its time fields now; the
+// documented example's id and echoed values are replaced where other
+// strings quote them (a url). It returns the answer and the new state.
+func (role *Role) Created(base, body any, path map[string]string, id any, now time.Time) (any, State) {
+	base = tmpl.DeepCopy(base) // the documented example is shared
+	obj := role.ObjectOf(base)
+	swaps := map[string]string{}
+	if f := role.Resource.IDField; f != "" {
+		swap(swaps, obj[f], id)
+		obj[f] = id
+	}
+	role.stamp(obj, now, true) // before the echo: a time the request sets is kept
+	role.echo(obj, toAny(path), swaps, nil)
+	rest := State{}
+	role.echo(obj, body, swaps, rest)
+	replaceIn(obj, swaps)
+	st := tmpl.DeepCopy(obj).(map[string]any)
+	for k, v := range rest {
+		if _, ok := st[k]; !ok {
+			st[k] = v // what the create's answer does not show, a read may
+		}
+	}
+	return put(base, role.Object, obj), st
+}
+
+// Updated is a state changed by an update's request: a merge sets the
+// fields sent; a replace also drops the writable fields it did not send
+// (unless the object requires them). Time fields named for updates
+// become now.
+func (role *Role) Updated(st State, body any, now time.Time) State {
+	out := tmpl.DeepCopy(st).(map[string]any)
+	if role.Action == Replace {
+		sent, _ := body.(map[string]any)
+		required := role.rd.required(role.object)
+		for name := range role.req {
+			if _, ok := sent[name]; ok {
+				continue
+			}
+			for k := range out {
+				if norm(k) == norm(name) && !required[k] && k != role.Resource.IDField {
+					delete(out, k)
+				}
+			}
+		}
+	}
+	// the state's own schema (the create's answer) says what it holds,
+	// whatever this update answers
+	state := *role
+	state.props = role.Resource.stateProps(role.props)
+	state.stamp(out, now, false)
+	rest := State{}
+	state.echo(out, body, nil, rest)
+	for k, v := range rest {
+		out[k] = v
+	}
+	return out
+}
+
+// Project is an answer holding a state: the documented answer (base)
+// with the state's fields laid over its resource object.
+func (role *Role) Project(base any, st State) any {
+	if !role.HasObject {
+		return base
+	}
+	base = tmpl.DeepCopy(base)
+	obj := role.ObjectOf(base)
+	role.overlay(obj, st)
+	// a field the state could hold but does not (a replace left it out)
+	// is not made up from the documented answer, unless it is required
+	held := role.Resource.stateProps(nil)
+	required := role.rd.required(role.object)
+	for k := range obj {
+		if _, in := st[k]; !in && held[k] != nil && !required[k] && k != role.idField {
+			delete(obj, k)
+		}
+	}
+	return put(base, role.Object, obj)
+}
+
+func (role *Role) overlay(obj, st State) {
+	defer func() {
+		// this answer's own name for the id (a conversation's id, where the
+		// create answered a message whose conversation_id it was)
+		if f := role.idField; f != "" && f != role.Resource.IDField {
+			if id, ok := st[role.Resource.IDField]; ok {
+				obj[f] = id
+			}
+		}
+	}()
+	byNorm := map[string]string{}
+	for k := range role.props {
+		byNorm[norm(k)] = k
+	}
+	for k, v := range st {
+		if _, ok := role.props[k]; ok || len(role.props) == 0 {
+			obj[k] = tmpl.DeepCopy(v)
+		} else if p, ok := byNorm[norm(k)]; ok {
+			if conv, ok := role.fits(v, role.props[p]); ok {
+				obj[p] = tmpl.DeepCopy(conv)
+			}
+		}
+	}
+}
+
+// Listed is a list's answer holding states: the documented answer (base)
+// with its array made of them, each laid over the documented first item
+// (or an empty object), and a total count field where the answer has one.
+func (role *Role) Listed(base any, states []State, total int) any {
+	var template map[string]any
+	if arr, _ := at(base, role.Array).([]any); len(arr) > 0 {
+		template, _ = arr[0].(map[string]any)
+	}
+	items := make([]any, 0, len(states))
+	for _, st := range states {
+		obj := State{}
+		if template != nil {
+			obj = tmpl.DeepCopy(template).(map[string]any)
+		}
+		role.overlay(obj, st)
+		items = append(items, obj)
+	}
+	out := put(tmpl.DeepCopy(base), role.Array, items)
+	if m, ok := out.(map[string]any); ok && role.Array != "" {
+		setTotal(m, int64(total), 0)
+	}
+	return out
+}
+
+// setTotal sets the count fields of a list's wrapper (total, total_count,
+// ...), and of the objects in it one level down (Twilio's meta, Intercom's
+// pages).
+func setTotal(m map[string]any, total int64, depth int) {
+	for k, v := range m {
+		switch norm(k) {
+		case "total", "totalcount", "count", "totalresults", "totalitems":
+			if _, isNum := v.(map[string]any); !isNum {
+				m[k] = total
+			}
+		default:
+			if inner, ok := v.(map[string]any); ok && depth == 0 {
+				setTotal(inner, total, 1)
+			}
+		}
+	}
+}
+
+// echo copies the fields of src that the object has a property for into
+// obj, descending into a src object no property names (a request's
+// {"room": {...}} wrapper). swaps collects the values replaced, rest (when
+// not nil) the top-level fields no property names.
+func (role *Role) echo(obj State, src any, swaps map[string]string, rest State) {
+	m, _ := src.(map[string]any)
+	if m == nil {
+		return
+	}
+	byNorm := map[string]string{}
+	names := make([]string, 0, len(role.props))
+	for k := range role.props {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if _, ok := byNorm[norm(k)]; !ok {
+			byNorm[norm(k)] = k
+		}
+	}
+	for k, v := range m {
+		p, ok := byNorm[norm(k)]
+		if !ok {
+			if _, isObj := v.(map[string]any); isObj {
+				role.echo(obj, v, swaps, nil)
+			}
+			if rest != nil && v != nil {
+				rest[k] = tmpl.DeepCopy(v)
+			}
+			continue
+		}
+		if p == role.Resource.IDField {
+			continue
+		}
+		if conv, ok := role.fits(v, role.props[p]); ok {
+			if swaps != nil {
+				swap(swaps, obj[p], conv)
+			}
+			obj[p] = tmpl.DeepCopy(conv)
+		}
+	}
+}
+
+// stamp sets the object's time fields: on a create every created or
+// updated one, on an update the updated ones.
+func (role *Role) stamp(obj State, now time.Time, create bool) {
+	for name, n := range role.props {
+		k := norm(name)
+		updated := strings.Contains(k, "updated") || strings.Contains(k, "modified") || strings.Contains(k, "edited")
+		created := strings.Contains(k, "created") || k == "datecreated" || k == "timestamp"
+		if !updated && !(create && created) {
+			continue
+		}
+		format, _ := n["format"].(string)
+		ts := role.rd.types(n)
+		switch {
+		case slices.Contains(ts, "string") && format == "date-time":
+			obj[name] = now.UTC().Format(time.RFC3339)
+		case slices.Contains(ts, "integer") && (strings.HasSuffix(k, "at") || k == "timestamp"):
+			obj[name] = now.Unix()
+		}
+	}
+}
+
+// fits returns v as the property's type wants it (a form's "5" as 5,
+// "true" as true) and whether it fits: its type, enum, length and pattern.
+func (role *Role) fits(v any, n map[string]any) (any, bool) {
+	if n == nil {
+		return v, true
+	}
+	ts := role.rd.types(n)
+	has := func(t string) bool { return len(ts) == 0 || slices.Contains(ts, t) }
+	var out any
+	switch x := v.(type) {
+	case nil:
+		if !has("null") || len(ts) == 0 {
+			return nil, false
+		}
+		return nil, true
+	case string:
+		switch {
+		case has("string"):
+			out = x
+		case slices.Contains(ts, "integer"):
+			i, err := strconv.ParseInt(x, 10, 64)
+			if err != nil {
+				return nil, false
+			}
+			out = i
+		case slices.Contains(ts, "number"):
+			f, err := strconv.ParseFloat(x, 64)
+			if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+				return nil, false
+			}
+			out = f
+		case slices.Contains(ts, "boolean") && (x == "true" || x == "false"):
+			out = x == "true"
+		default:
+			return nil, false
+		}
+	case json.Number, float64, int64, int:
+		if !has("number") && !has("integer") {
+			return nil, false
+		}
+		if !has("number") {
+			f, err := strconv.ParseFloat(tmpl.Text(x), 64)
+			if err != nil || f != math.Trunc(f) {
+				return nil, false
+			}
+		}
+		out = x
+	case bool:
+		if !has("boolean") {
+			return nil, false
+		}
+		out = x
+	case map[string]any:
+		if !has("object") {
+			return nil, false
+		}
+		out = x
+	case []any:
+		if !has("array") {
+			return nil, false
+		}
+		out = x
+	default:
+		return nil, false
+	}
+	if enum, ok := n["enum"].([]any); ok && !slices.ContainsFunc(enum, func(e any) bool { return tmpl.Text(e) == tmpl.Text(out) }) {
+		return nil, false
+	}
+	if s, ok := out.(string); ok {
+		if max, err := strconv.Atoi(tmpl.Text(n["maxLength"])); err == nil && len([]rune(s)) > max {
+			return nil, false
+		}
+		if p, ok := n["pattern"].(string); ok {
+			if re, err := regexp.Compile(p); err != nil || !re.MatchString(s) {
+				return nil, false
+			}
+		}
+	}
+	return out, true
+}
+
+// swap notes that old (a documented value) became new, for the strings
+// that quote it; short or non-text values are not noted.
+func swap(swaps map[string]string, old, new any) {
+	o, ok := old.(string)
+	if !ok || len(o) < 6 {
+		return
+	}
+	if n := tmpl.Text(new); n != o {
+		swaps[o] = n
+	}
+}
+
+// replaceIn replaces the noted values inside every string of v.
+func replaceIn(v any, swaps map[string]string) {
+	if len(swaps) == 0 {
+		return
+	}
+	pairs := make([]string, 0, 2*len(swaps))
+	olds := make([]string, 0, len(swaps))
+	for o := range swaps {
+		olds = append(olds, o)
+	}
+	slices.SortFunc(olds, func(a, b string) int { return len(b) - len(a) }) // longest first
+	for _, o := range olds {
+		pairs = append(pairs, o, swaps[o])
+	}
+	r := strings.NewReplacer(pairs...)
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if s, ok := e.(string); ok {
+					x[k] = r.Replace(s)
+				} else {
+					walk(e)
+				}
+			}
+		case []any:
+			for i, e := range x {
+				if s, ok := e.(string); ok {
+					x[i] = r.Replace(s)
+				} else {
+					walk(e)
+				}
+			}
+		}
+	}
+	walk(v)
+}
+
+func toAny(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Items are the resource objects of a list's answer.
+func (role *Role) Items(answer any) []State {
+	arr, _ := at(answer, role.Array).([]any)
+	out := make([]State, 0, len(arr))
+	for _, e := range arr {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// IDOf is the id a resource object holds, in this answer's name for it.
+func (role *Role) IDOf(obj State) (any, bool) {
+	f := role.idField
+	if f == "" {
+		f = role.Resource.IDField
+	}
+	v, ok := obj[f]
+	return v, ok && v != nil
+}
+
+// Accepts tells whether the role's answer can show v as the value of the
+// field a request calls name: a property named so (by norm) whose schema v
+// fits.
+func (role *Role) Accepts(name string, v any) bool {
+	for k, n := range role.props {
+		if norm(k) == norm(name) {
+			_, ok := role.fits(v, n)
+			return ok
+		}
+	}
+	return false
+}
