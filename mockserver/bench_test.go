@@ -17,6 +17,7 @@ import (
 // in one of its media types.
 type benchCase struct {
 	name    string
+	method  string // "" is POST
 	path    string
 	ctype   string
 	auth    string
@@ -61,8 +62,14 @@ func benchCases(b *testing.B) []benchCase {
 }
 
 func (c benchCase) request() *http.Request {
-	req := httptest.NewRequest(http.MethodPost, c.path, bytes.NewReader(c.body))
-	req.Header.Set("Content-Type", c.ctype)
+	method := http.MethodPost
+	if c.method != "" {
+		method = c.method
+	}
+	req := httptest.NewRequest(method, c.path, bytes.NewReader(c.body))
+	if c.ctype != "" {
+		req.Header.Set("Content-Type", c.ctype)
+	}
 	if c.auth != "" {
 		req.Header.Set("Authorization", c.auth)
 	}
@@ -78,10 +85,41 @@ func (c benchCase) request() *http.Request {
 //
 //	go test -run '^$' -bench RequestPath ./mockserver
 func BenchmarkRequestPath(b *testing.B) {
-	for _, c := range benchCases(b) {
+	benchAgainstBare(b, benchCases(b), benchServer)
+}
+
+// BenchmarkInferredResource is BenchmarkRequestPath for a document
+// without chatmock extensions (testdata/rooms.yaml), whose state is
+// inferred from its paths: a create, and a read of a user made first.
+//
+//	go test -run '^$' -bench InferredResource ./mockserver
+func BenchmarkInferredResource(b *testing.B) {
+	rooms := func(b *testing.B, c benchCase) *Server {
+		s, err := Load(b.Context(), WithDocuments("testdata/rooms.yaml"), WithoutBundledRules(),
+			WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))), WithStore(store.New(store.Limits{})))
+		if err != nil {
+			b.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, benchCase{path: "/users", ctype: "application/json", body: []byte(`{"username":"ada","name":"Ada"}`)}.request())
+		if rec.Code != 201 {
+			b.Fatalf("create: %d %s", rec.Code, rec.Body)
+		}
+		return s
+	}
+	benchAgainstBare(b, []benchCase{
+		{name: "rooms/create", path: "/rooms", ctype: "application/json", body: []byte(`{"name":"general","topic":"chat"}`), fresh: true},
+		{name: "users/read", method: http.MethodGet, path: "/users/ada"},
+	}, rooms)
+}
+
+// benchAgainstBare runs each case through the mock newServer builds and
+// through a bare handler answering the same bytes.
+func benchAgainstBare(b *testing.B, cases []benchCase, newServer func(*testing.B, benchCase) *Server) {
+	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			// The mock's answer to the request, in steady state.
-			s := benchServer(b, c)
+			s := newServer(b, c)
 			rec := httptest.NewRecorder()
 			s.Handler().ServeHTTP(rec, c.request())
 			rec = httptest.NewRecorder()
@@ -101,7 +139,7 @@ func BenchmarkRequestPath(b *testing.B) {
 				bareNs = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 			})
 			b.Run("chatmock", func(b *testing.B) {
-				runParallel(b, c, status, benchServer(b, c).Handler())
+				runParallel(b, c, status, newServer(b, c).Handler())
 				if ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N); ns > 0 && bareNs > 0 {
 					b.ReportMetric(100*bareNs/ns, "%bare")
 				}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -33,7 +34,7 @@ func (rt *route) resourceAnswer(ex *exchange, dynamic bool) *answer {
 	if ans := op.parentHeld(); ans != nil {
 		return ans
 	}
-	r, err := rt.documented(ex, dynamic, rt.templateVars(ex))
+	r, err := rt.resourceBase(ex, dynamic)
 	if err != nil {
 		return internalError(err)
 	}
@@ -44,6 +45,35 @@ func (rt *route) resourceAnswer(ex *exchange, dynamic bool) *answer {
 		return op.list(r)
 	}
 	return op.item(r)
+}
+
+// resourceBase is the documented answer a resource's answer is made
+// from: rendered once per route and media type (a body generated from the
+// schema costs more than the rest of the request), each request getting
+// its own copy of the headers; the value is copied where it is changed.
+// Prefer: dynamic=true makes a new one.
+func (rt *route) resourceBase(ex *exchange, dynamic bool) (*rendered, error) {
+	if dynamic {
+		return rt.documented(ex, dynamic, rt.templateVars(ex))
+	}
+	media := rt.pick(ex, rt.success, "")
+	key := ""
+	if media != nil {
+		key = media.Type
+	}
+	if v, ok := rt.bases.Load(key); ok {
+		r := *v.(*rendered)
+		r.headers = maps.Clone(r.headers)
+		return &r, nil
+	}
+	r, err := rt.documented(ex, false, rt.templateVars(ex))
+	if err != nil {
+		return nil, err
+	}
+	kept := *r
+	kept.headers = maps.Clone(r.headers)
+	rt.bases.Store(key, &kept)
+	return r, nil
 }
 
 // resourceOp is one request's store step on a resource.
@@ -138,6 +168,11 @@ func (o *resourceOp) create(r *rendered) *answer {
 		}
 		return scope + "/" + tmpl.Text(id)
 	}
+	// one draw from the shared generator (repeatable with --seed) seeds
+	// this request's own: the rest runs without the generator's lock
+	var seed uint64
+	o.rt.s.gen.Rand(func(r *rand.Rand) { seed = r.Uint64() })
+	rnd := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	id, chosen := o.role.RequestedID(o.ex.req.Body)
 	if chosen {
 		if _, taken := o.tx.Get(o.api, res.Name, keyOf(id)); taken {
@@ -149,20 +184,18 @@ func (o *resourceOp) create(r *rendered) *answer {
 	} else {
 		var err error
 		n := o.tx.Count(o.api, res.Name, nil) + 1
-		o.rt.s.gen.Rand(func(rnd *rand.Rand) {
-			id, err = res.NewID(rnd, n, func(k string) bool {
-				_, ok := o.tx.Get(o.api, res.Name, keyOf(k))
-				return ok
-			})
+		id, err = res.NewID(rnd, n, func(k string) bool {
+			_, ok := o.tx.Get(o.api, res.Name, keyOf(k))
+			return ok
 		})
 		if err != nil {
 			return internalError(err)
 		}
 	}
 	now := o.rt.s.gen.Now()
-	value, state := o.role.Created(r.value, o.ex.req.Body, o.ex.req.Path, id, now)
-	if !o.fits(r, value) {
-		value, state = o.role.Created(r.value, nil, o.ex.req.Path, id, now) // an echoed value broke the answer's schema
+	value, state := o.role.Created(r.value, o.ex.req.Body, o.ex.req.Path, id, now, rnd)
+	if !o.fits(r, value) { // an echoed value broke the answer's schema
+		value, state = o.role.Created(r.value, nil, o.ex.req.Path, id, now, rnd)
 	}
 	data, err := json.Marshal(state)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chatmock/chatmock/internal/envelope"
@@ -27,6 +28,7 @@ type route struct {
 	values  map[string]any // further names of the rules' templates: edition.* (the limits of the API's chosen edition)
 	statics staticAnswers  // encoded answers of static rule effects
 	res     *resource.Role // what the operation does to a resource the document's paths reveal; nil: none
+	bases   sync.Map       // media type → *rendered: the documented answer res's answers are made from
 }
 
 func newRoute(s *Server, t *table, op *spec.Operation) (*route, error) {

@@ -85,14 +85,18 @@ func strictFlag(fs *flagSet) *bool {
 }
 
 // loadDocuments loads the documents of --spec (the embedded ones without
-// it), leniently unless strict, and prints each warning to w, one line
+// it) with the --overlay files applied, leniently unless strict, and prints each warning to w, one line
 // each.
-func loadDocuments(ctx context.Context, specs []string, strict bool, w io.Writer) (*spec.Set, error) {
+func loadDocuments(ctx context.Context, specs, overlays []string, strict bool, w io.Writer) (*spec.Set, error) {
 	srcs, err := sources(specs)
 	if err != nil {
 		return nil, err
 	}
-	var opts []spec.LoadOption
+	ovs, err := spec.ReadOverlays(overlays)
+	if err != nil {
+		return nil, pathError(err)
+	}
+	opts := []spec.LoadOption{spec.WithOverlays(ovs...)}
 	if strict {
 		opts = append(opts, spec.Strict())
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/internal/lint"
 	"github.com/chatmock/chatmock/internal/resource"
-	"github.com/chatmock/chatmock/spec"
 )
 
 func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -37,7 +36,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if *explain {
-		return explainResources(ctx, srcs, *overlays, stdout)
+		return explainResources(ctx, fs.Args(), *overlays, stdout, stderr)
 	}
 	r := lint.Run(ctx, srcs)
 	for _, p := range r.Problems {
@@ -52,12 +51,8 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // explainResources prints the resource model of the documents, loaded as
 // serve loads them.
-func explainResources(ctx context.Context, srcs []spec.Source, overlays []string, stdout io.Writer) error {
-	ovs, err := spec.ReadOverlays(overlays)
-	if err != nil {
-		return pathError(err)
-	}
-	set, err := spec.Load(ctx, srcs, spec.WithOverlays(ovs...))
+func explainResources(ctx context.Context, specs, overlays []string, stdout, stderr io.Writer) error {
+	set, err := loadDocuments(ctx, specs, overlays, false, stderr)
 	if err != nil {
 		return err
 	}

@@ -14,13 +14,14 @@ func runRoutes(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			"media types its request body accepts.", stdout)
 	specs := specFlag(fs)
 	strict := strictFlag(fs)
+	overlays := overlayFlag(fs)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	set, err := loadDocuments(ctx, *specs, *strict, stderr)
+	set, err := loadDocuments(ctx, *specs, *overlays, *strict, stderr)
 	if err != nil {
 		return err
 	}

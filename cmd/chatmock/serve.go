@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -150,7 +151,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		}()
 	}
 	if *watchFiles {
-		go watch(ctx, append(append(append([]string{}, *specs...), rulePaths...), scenarioPaths...), func() error {
+		go watch(ctx, slices.Concat(*specs, *overlays, rulePaths, scenarioPaths), func() error {
 			return mock.ReloadFiles(ctx)
 		}, logger)
 	}

@@ -30,6 +30,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	target := fs.String("target", "", "base URL of the implementation under test")
 	specs := specFlag(fs)
 	strict := strictFlag(fs)
+	overlays := overlayFlag(fs)
 	var apis, ops listFlag
 	fs.Var(&apis, "api", "only this API (repeatable)")
 	fs.Var(&ops, "operation", "only this operationId (repeatable)")
@@ -73,7 +74,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *timeout <= 0 {
 		return &usageError{"--timeout must be more than 0"}
 	}
-	set, err := loadDocuments(ctx, *specs, *strict, stderr)
+	set, err := loadDocuments(ctx, *specs, *overlays, *strict, stderr)
 	if err != nil {
 		return err
 	}

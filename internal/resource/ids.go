@@ -109,7 +109,7 @@ func (r *Resource) newString(rnd *rand.Rand) (string, error) {
 			return "", err
 		}
 		str, _ := v.(string)
-		if re, err := regexp.Compile(pattern); err == nil && !re.MatchString(str) {
+		if re, err := schemagen.Pattern(pattern); err == nil && !re.MatchString(str) {
 			return "", fmt.Errorf("%s: no id matches the pattern %q", r.Name, pattern)
 		}
 		return str, nil

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chatmock/chatmock/spec"
 )
@@ -271,5 +272,38 @@ paths:
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: %v, want it to say %q", tt.decl, err, tt.want)
 		}
+	}
+}
+
+// A create's answer: the id set, request fields echoed by name and type,
+// the path's parameters echoed, time fields now, readOnly fields the
+// documented answer lacks filled, and the documented id replaced where a
+// url quotes it; what the answer cannot show is kept in the state.
+func TestCreated(t *testing.T) {
+	r := &Resource{IDField: "sid"}
+	role := &Role{Resource: r, props: map[string]map[string]any{
+		"sid":           {"type": "string"},
+		"friendly_name": {"type": "string"},
+		"members_count": {"type": "integer"},
+		"service_sid":   {"type": "string"},
+		"url":           {"type": "string"},
+		"date_created":  {"type": "string", "format": "date-time"},
+		"slug":          {"type": "string", "pattern": "^[a-z]{6}$", "readOnly": true},
+	}}
+	base := map[string]any{"sid": "CHdocumented0", "friendly_name": "doc", "members_count": json.Number("0"),
+		"service_sid": "ISdocumented0", "url": "https://x/Services/ISdocumented0/Channels/CHdocumented0",
+		"date_created": "2015-01-01T00:00:00Z"}
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	body := map[string]any{"FriendlyName": "general", "MembersCount": "3", "Secret": "kept"}
+	ans, st := role.Created(base, body, map[string]string{"ServiceSid": "IS1234567"}, "CH7654321", now, rand.New(rand.NewPCG(1, 1)))
+	obj := ans.(map[string]any)
+	slug, _ := obj["slug"].(string)
+	delete(obj, "slug")
+	want := `{"date_created":"2026-12-07T10:00:00Z","friendly_name":"general","members_count":3,"service_sid":"IS1234567","sid":"CH7654321","url":"https://x/Services/IS1234567/Channels/CH7654321"}`
+	if got, _ := json.Marshal(obj); string(got) != want || !regexp.MustCompile(`^[a-z]{6}$`).MatchString(slug) {
+		t.Errorf("created %s (slug %q)\nwant %s", got, slug, want)
+	}
+	if st["Secret"] != "kept" || base["sid"] != "CHdocumented0" {
+		t.Errorf("state %v; the documented answer %v must stay as documented", st, base)
 	}
 }

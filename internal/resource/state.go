@@ -3,12 +3,13 @@ package resource
 import (
 	"encoding/json"
 	"math"
-	"regexp"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/chatmock/chatmock/internal/schema/schemagen"
 	"github.com/chatmock/chatmock/internal/tmpl"
 )
 
@@ -90,7 +91,7 @@ func (role *Role) RequestedID(body any) (any, bool) {
 // property's type where the form sent text), its time fields now; the
 // documented example's id and echoed values are replaced where other
 // strings quote them (a url). It returns the answer and the new state.
-func (role *Role) Created(base, body any, path map[string]string, id any, now time.Time) (any, State) {
+func (role *Role) Created(base, body any, path map[string]string, id any, now time.Time, rnd *rand.Rand) (any, State) {
 	base = tmpl.DeepCopy(base) // the documented example is shared
 	obj := role.ObjectOf(base)
 	swaps := map[string]string{}
@@ -98,6 +99,7 @@ func (role *Role) Created(base, body any, path map[string]string, id any, now ti
 		swap(swaps, obj[f], id)
 		obj[f] = id
 	}
+	role.fill(obj, rnd, now)
 	role.stamp(obj, now, true) // before the echo: a time the request sets is kept
 	role.echo(obj, toAny(path), swaps, nil)
 	rest := State{}
@@ -110,6 +112,24 @@ func (role *Role) Created(base, body any, path map[string]string, id any, now ti
 		}
 	}
 	return put(base, role.Object, obj), st
+}
+
+// fill gives the documented readOnly properties the documented answer
+// lacks a value made from their schema (nil rnd: none), as the API would
+// have set them.
+func (role *Role) fill(obj State, rnd *rand.Rand, now time.Time) {
+	if rnd == nil {
+		return
+	}
+	gen := schemagen.New(role.rd.resolve, rnd, func() time.Time { return now })
+	for name, n := range role.props {
+		if _, ok := obj[name]; ok || !role.rd.flag(n, "readOnly") {
+			continue
+		}
+		if v, err := gen.Generate(n); err == nil {
+			obj[name] = v
+		}
+	}
 }
 
 // Updated is a state changed by an update's request: a merge sets the
@@ -370,7 +390,7 @@ func (role *Role) fits(v any, n map[string]any) (any, bool) {
 			return nil, false
 		}
 		if p, ok := n["pattern"].(string); ok {
-			if re, err := regexp.Compile(p); err != nil || !re.MatchString(s) {
+			if re, err := schemagen.Pattern(p); err != nil || !re.MatchString(s) {
 				return nil, false
 			}
 		}

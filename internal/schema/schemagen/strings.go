@@ -7,6 +7,8 @@ import (
 	"regexp/syntax"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -39,7 +41,7 @@ func (g *Generator) genString(m map[string]any, salt int) string {
 
 	var re *regexp.Regexp
 	if pattern != "" {
-		re, _ = regexp.Compile(pattern) // a pattern Go cannot read is not checked
+		re, _ = Pattern(pattern) // a pattern Go cannot read is not checked
 	}
 	fits := func(s string) bool { return lengthOK(s, minLen, maxLen, maxBytes) && !excluded(m, s) }
 	valid := func(s string) bool { return fits(s) && (re == nil || re.MatchString(s)) }
@@ -59,6 +61,42 @@ func (g *Generator) genString(m map[string]any, salt int) string {
 		}
 	}
 	return cands[0]
+}
+
+// patterns caches compiled and parsed patterns: a document has a few
+// hundred, and a mock meets the same ones on every request. Bounded: past
+// maxCached patterns, new ones are compiled each time.
+var patterns struct {
+	compiled, parsed sync.Map // pattern → *regexp.Regexp / *syntax.Regexp
+	n                atomic.Int64
+}
+
+const maxCached = 4096
+
+// Pattern is a JSON Schema pattern compiled as a Go regular expression,
+// once per pattern; safe for concurrent use.
+func Pattern(p string) (*regexp.Regexp, error) {
+	if re, ok := patterns.compiled.Load(p); ok {
+		return re.(*regexp.Regexp), nil
+	}
+	re, err := regexp.Compile(p)
+	if err == nil && patterns.n.Add(1) <= maxCached {
+		patterns.compiled.Store(p, re)
+	}
+	return re, err
+}
+
+// parsed is a pattern's syntax tree, once per pattern; the tree is only
+// read.
+func parsed(p string) (*syntax.Regexp, error) {
+	if re, ok := patterns.parsed.Load(p); ok {
+		return re.(*syntax.Regexp), nil
+	}
+	re, err := syntax.Parse(p, syntax.Perl)
+	if err == nil && patterns.n.Add(1) <= maxCached {
+		patterns.parsed.Store(p, re)
+	}
+	return re, err
 }
 
 // fit repeats s up to minLen characters and cuts it to limit (-1: none).
@@ -159,7 +197,7 @@ func (g *Generator) uuid(salt int) string {
 // fromPattern builds a string from the pattern's syntax tree, repeating
 // quantified parts more or less often until valid accepts the result.
 func (g *Generator) fromPattern(pattern string, minLen, limit int, valid func(string) bool) (string, bool) {
-	re, err := syntax.Parse(pattern, syntax.Perl)
+	re, err := parsed(pattern)
 	if err != nil {
 		return "", false
 	}
