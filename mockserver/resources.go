@@ -341,7 +341,15 @@ func (o *resourceOp) list(r *rendered) *answer {
 		states = append(states, st)
 	}
 	if r.media != nil {
-		r.value = o.role.Listed(r.value, states, len(held))
+		pg := resource.Page{Total: len(held), Size: w.Count, Number: o.role.Paging.PageBase + w.Start/max(w.Count, 1)}
+		if w.Count == 0 {
+			pg.Number = o.role.Paging.PageBase
+		}
+		if end := min(w.Start, len(held)) + len(page); end < len(held) && len(page) > 0 {
+			last := page[len(page)-1].Key
+			pg.Next = last[strings.LastIndexByte(last, '/')+1:]
+		}
+		r.value = o.role.Listed(r.value, states, pg)
 	}
 	return r.encode()
 }

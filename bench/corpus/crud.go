@@ -44,6 +44,9 @@ func (l crudLine) String() string {
 	case l.skip != "":
 		status = "skipped: " + l.skip
 	}
+	if len(l.steps) == 0 {
+		return fmt.Sprintf("%s %s: %s", l.doc, l.resource, status)
+	}
 	return fmt.Sprintf("%s %s: %s: %s", l.doc, l.resource, status, strings.Join(l.steps, ", "))
 }
 

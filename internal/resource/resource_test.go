@@ -307,3 +307,27 @@ func TestCreated(t *testing.T) {
 		t.Errorf("state %v; the documented answer %v must stay as documented", st, base)
 	}
 }
+
+// A list's paging fields follow the records: totals, the page, its size
+// and the next page's cursor, which goes on the last page.
+func TestListedPaging(t *testing.T) {
+	role := &Role{Resource: &Resource{IDField: "id"}, Array: "data", HasObject: true, Paging: Paging{Cursor: "starting_after"},
+		props: map[string]map[string]any{"id": {"type": "string"}}}
+	base := map[string]any{"data": []any{}, "total_count": json.Number("0"),
+		"pages": map[string]any{"page": json.Number("1"), "per_page": json.Number("50"), "total_pages": json.Number("1"),
+			"next": map[string]any{"page": json.Number("2"), "starting_after": "abc"}}}
+	states := []State{{"id": "c1"}, {"id": "c2"}}
+	got, _ := json.Marshal(role.Listed(base, states, Page{Total: 5, Number: 1, Size: 2, Next: "c2"}))
+	want := `{"data":[{"id":"c1"},{"id":"c2"}],"pages":{"next":{"page":2,"starting_after":"c2"},"page":1,"per_page":2,"total_pages":3},"total_count":5}`
+	if string(got) != want {
+		t.Errorf("first page:\n%s\nwant\n%s", got, want)
+	}
+	got, _ = json.Marshal(role.Listed(base, states[:1], Page{Total: 5, Number: 3, Size: 2}))
+	want = `{"data":[{"id":"c1"}],"pages":{"page":3,"per_page":2,"total_pages":3},"total_count":5}`
+	if string(got) != want {
+		t.Errorf("last page:\n%s\nwant\n%s", got, want)
+	}
+	if b, _ := json.Marshal(base); !strings.Contains(string(b), `"starting_after":"abc"`) {
+		t.Errorf("the documented answer changed: %s", b)
+	}
+}

@@ -211,10 +211,21 @@ func (role *Role) overlay(obj, st State) {
 	}
 }
 
+// Page is where a list's answer stands among the records: all of them
+// (Total), the page's number and size as the request asked, and the
+// cursor of the next page (the last item's id; "" on the last page).
+type Page struct {
+	Total, Number, Size int
+	Next                string
+}
+
 // Listed is a list's answer holding states: the documented answer (base)
 // with its array made of them, each laid over the documented first item
-// (or an empty object), and a total count field where the answer has one.
-func (role *Role) Listed(base any, states []State, total int) any {
+// (or an empty object), and its paging fields (total, total_count,
+// page, per_page, total_pages, the next cursor) set where the answer has
+// them, in its wrapper or two objects down (Twilio's meta, Intercom's
+// pages and pages.next, which goes on the last page).
+func (role *Role) Listed(base any, states []State, page Page) any {
 	var template map[string]any
 	if arr, _ := at(base, role.Array).([]any); len(arr) > 0 {
 		template, _ = arr[0].(map[string]any)
@@ -230,24 +241,54 @@ func (role *Role) Listed(base any, states []State, total int) any {
 	}
 	out := put(tmpl.DeepCopy(base), role.Array, items)
 	if m, ok := out.(map[string]any); ok && role.Array != "" {
-		setTotal(m, int64(total), 0)
+		role.setPaging(m, page, 0)
 	}
 	return out
 }
 
-// setTotal sets the count fields of a list's wrapper (total, total_count,
-// ...), and of the objects in it one level down (Twilio's meta, Intercom's
-// pages).
-func setTotal(m map[string]any, total int64, depth int) {
+// setPaging sets the paging fields of a list's wrapper: numbers where the
+// documented value is a number, the cursor where it is text (dropped on
+// the last page).
+func (role *Role) setPaging(m map[string]any, page Page, depth int) {
+	pages := 1
+	if page.Size > 0 {
+		pages = max(1, (page.Total+page.Size-1)/page.Size)
+	}
+	cursor := norm(role.Paging.Cursor)
 	for k, v := range m {
-		switch norm(k) {
-		case "total", "totalcount", "count", "totalresults", "totalitems":
-			if _, isNum := v.(map[string]any); !isNum {
-				m[k] = total
+		n := norm(k)
+		if inner, ok := v.(map[string]any); ok {
+			switch {
+			case n == "next" && depth < 2:
+				// Intercom's pages.next: the next page's number and cursor
+				if page.Next == "" {
+					delete(m, k)
+					continue
+				}
+				next := page
+				next.Number++
+				role.setPaging(inner, next, depth+1)
+			case depth < 2:
+				role.setPaging(inner, page, depth+1)
 			}
-		default:
-			if inner, ok := v.(map[string]any); ok && depth == 0 {
-				setTotal(inner, total, 1)
+			continue
+		}
+		_, isText := v.(string)
+		isNum := !isText && v != nil && tmpl.Text(v) != "" && strings.IndexFunc(tmpl.Text(v), func(c rune) bool { return (c < '0' || c > '9') && c != '-' && c != '.' }) < 0
+		switch {
+		case isNum && (n == "total" || n == "totalcount" || n == "count" || n == "totalresults" || n == "totalitems"):
+			m[k] = int64(page.Total)
+		case isNum && n == "totalpages":
+			m[k] = int64(pages)
+		case isNum && (n == "page" || n == "pagenumber") && page.Number >= 0:
+			m[k] = int64(page.Number)
+		case isNum && (n == "perpage" || n == "pagesize" || n == "limit") && page.Size > 0:
+			m[k] = int64(page.Size)
+		case (isText || v == nil) && cursor != "" && (n == cursor || n == "nextcursor" || n == "nextpagetoken"):
+			if page.Next == "" {
+				delete(m, k)
+			} else {
+				m[k] = page.Next
 			}
 		}
 	}
