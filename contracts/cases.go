@@ -5,8 +5,8 @@
 // Cases are derived from the documents, never listed by hand per API: for
 // now, every documented request example, expecting a documented success.
 //
-// It may import: internal/envelope, internal/schema/schemanode,
-// internal/tmpl, spec.
+// It may import: internal/envelope, internal/resource,
+// internal/schema/schemanode, internal/tmpl, spec.
 package contracts
 
 import (
@@ -40,6 +40,7 @@ type Case struct {
 	Want      *Want    // negative cases: the error the declaration gives
 	Skip      string   // why the case is not sent, when it is not
 	Steps     []*Step  // stateful sequences: what follows the create this case makes
+	Setup     []*Setup // creates sent first, whose ids fill the path (an inferred resource's item or parent)
 	// Credentials are what the operation's security asks for; the names
 	// of its API keys are redacted wherever the case is reported.
 	Credentials []spec.Credential
@@ -118,6 +119,9 @@ func Derive(set *spec.Set, creds Credentials) ([]*Case, error) {
 				c.Skip = "needs a resource created before it, and no operation of the document creates one"
 			}
 		}
+	}
+	if err := addSetups(set, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

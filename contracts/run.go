@@ -104,6 +104,16 @@ func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Re
 		res.Outcome, res.Reason = Skipped, c.Skip
 		return res
 	}
+	if len(c.Setup) > 0 {
+		filled, why := runSetups(ctx, o, c)
+		if why != "" {
+			// the resource's own create case reports why it failed
+			res.Outcome, res.Reason = Skipped, why
+			return res
+		}
+		c = filled
+		res.Case = c
+	}
 	start := time.Now()
 	defer func() {
 		res.Took = time.Since(start)

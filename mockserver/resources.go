@@ -16,6 +16,7 @@ import (
 	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/internal/store"
 	"github.com/chatmock/chatmock/internal/tmpl"
+	"github.com/chatmock/chatmock/spec"
 )
 
 // resourceAnswer answers an operation that creates, reads, updates,
@@ -286,9 +287,29 @@ func (o *resourceOp) item(r *rendered) *answer {
 		o.deleteBelow(res, key)
 	}
 	if r.media != nil {
-		r.value = o.role.Project(r.value, st)
+		r.value = o.conform(r, o.role.Project(r.value, st))
 	}
 	return r.encode()
+}
+
+// conform takes back what keeps an answer made of records from its
+// documented schema (resource.Role.Revert), a few rounds at most.
+func (o *resourceOp) conform(r *rendered, value any) any {
+	if r.media == nil || r.media.Schema == nil {
+		return value
+	}
+	for range 3 {
+		err := r.media.Schema.Validate(value)
+		if err == nil {
+			break
+		}
+		var ptrs []string
+		for _, v := range spec.Violations(err) {
+			ptrs = append(ptrs, v.Pointer)
+		}
+		value = o.role.Revert(value, r.value, ptrs)
+	}
+	return value
 }
 
 // deleteBelow deletes the records nested under a deleted one's key.
@@ -349,7 +370,7 @@ func (o *resourceOp) list(r *rendered) *answer {
 			last := page[len(page)-1].Key
 			pg.Next = last[strings.LastIndexByte(last, '/')+1:]
 		}
-		r.value = o.role.Listed(r.value, states, pg)
+		r.value = o.conform(r, o.role.Listed(r.value, states, pg))
 	}
 	return r.encode()
 }

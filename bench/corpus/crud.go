@@ -177,20 +177,9 @@ func (s *sequence) send(ctx context.Context, op *spec.Operation, path []string) 
 	if c != nil {
 		query, header, body = c.Query, c.Header, c.Body
 	}
-	// the values fill the path's last parameters: the item's id last, its
-	// parents' before; the first ones keep the case's samples
-	p := op.Path
-	segs := strings.Split(p, "/")
-	var at []int
-	for i, seg := range segs {
-		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
-			at = append(at, i)
-		}
-	}
-	for k := 0; k < len(path) && k < len(at); k++ {
-		segs[at[len(at)-1-k]] = url.PathEscape(path[len(path)-1-k])
-	}
-	p = strings.Join(segs, "/")
+	// the item's id last, its parents' before; the first ones keep the
+	// case's samples
+	p := contracts.FillPath(op.Path, path)
 	if c != nil && strings.Contains(p, "{") {
 		// parameters no created resource fills: the case's own samples
 		tc := *c

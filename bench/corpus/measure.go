@@ -147,10 +147,7 @@ func startServe(ctx context.Context, bin, dir, spec string) (*server, error) {
 			s.firstErr = line
 		}
 	}}
-	// --stateless: the runner's positive cases name ids they did not
-	// create, which the state inferred from paths answers 404; --crud
-	// checks that state instead
-	s.cmd = exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--spec", spec, "--seed", "1", "--stateless")
+	s.cmd = exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--spec", spec, "--seed", "1")
 	s.cmd.Dir = dir
 	s.cmd.Stdout, s.cmd.Stderr = out, errs
 	s.cmd.WaitDelay = time.Second

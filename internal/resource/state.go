@@ -11,6 +11,7 @@ import (
 
 	"github.com/chatmock/chatmock/internal/schema/schemagen"
 	"github.com/chatmock/chatmock/internal/tmpl"
+	"github.com/chatmock/chatmock/spec"
 )
 
 // State is a resource's record: its object as the create answered it,
@@ -69,20 +70,81 @@ func (role *Role) ObjectOf(answer any) State {
 // RequestedID is the id a create's request chose for the new item (a
 // body field named like the id), if it chose one.
 func (role *Role) RequestedID(body any) (any, bool) {
-	r := role.Resource
 	m, _ := body.(map[string]any)
-	if r.IDField == "" || m == nil {
+	k := role.RequestIDKey(m)
+	if k == "" {
 		return nil, false
 	}
-	for k, v := range m {
-		if norm(k) != norm(r.IDField) {
-			continue
-		}
-		if conv, ok := role.fits(v, role.props[r.IDField]); ok && conv != nil && conv != "" {
-			return conv, true
-		}
+	if conv, ok := role.fits(m[k], role.props[role.Resource.IDField]); ok && conv != nil && conv != "" {
+		return conv, true
 	}
 	return nil, false
+}
+
+// RequestIDKey is the field of a create's request body that names the new
+// item's id (named like the id, by norm); "" when there is none.
+func (role *Role) RequestIDKey(body map[string]any) string {
+	f := role.Resource.IDField
+	if f == "" {
+		return ""
+	}
+	for k := range body {
+		if norm(k) == norm(f) {
+			return k
+		}
+	}
+	return ""
+}
+
+// Revert takes back the fields of an answer's resource objects that
+// pointers (JSON pointers of schema violations) fall in: the documented
+// answer's value (base), else none. An echoed or stored value the answer's
+// schema does not take (a format, a oneOf) is not shown.
+func (role *Role) Revert(answer, base any, pointers []string) any {
+	prefix := func(path string) []string {
+		if path == "" {
+			return nil
+		}
+		return strings.Split(path, ".")
+	}
+	for _, p := range pointers {
+		toks := spec.Tokens(p)
+		var obj, was map[string]any
+		var field string
+		if role.Action == List {
+			pre := prefix(role.Array)
+			if len(toks) < len(pre)+2 || !slices.Equal(toks[:len(pre)], pre) {
+				continue
+			}
+			arr, _ := at(answer, role.Array).([]any)
+			i, err := strconv.Atoi(toks[len(pre)])
+			if err != nil || i < 0 || i >= len(arr) {
+				continue
+			}
+			obj, _ = arr[i].(map[string]any)
+			if doc, _ := at(base, role.Array).([]any); len(doc) > 0 {
+				was, _ = doc[0].(map[string]any)
+			}
+			field = toks[len(pre)+1]
+		} else {
+			pre := prefix(role.Object)
+			if len(toks) < len(pre)+1 || !slices.Equal(toks[:len(pre)], pre) {
+				continue
+			}
+			obj, _ = at(answer, role.Object).(map[string]any)
+			was, _ = at(base, role.Object).(map[string]any)
+			field = toks[len(pre)]
+		}
+		if obj == nil || field == role.Resource.IDField || field == role.idField {
+			continue
+		}
+		if v, ok := was[field]; ok {
+			obj[field] = tmpl.DeepCopy(v)
+		} else {
+			delete(obj, field)
+		}
+	}
+	return answer
 }
 
 // Created makes a create's answer from its documented one (base): the id
@@ -201,8 +263,10 @@ func (role *Role) overlay(obj, st State) {
 		byNorm[norm(k)] = k
 	}
 	for k, v := range st {
-		if _, ok := role.props[k]; ok || len(role.props) == 0 {
-			obj[k] = tmpl.DeepCopy(v)
+		if n, ok := role.props[k]; ok || len(role.props) == 0 {
+			if conv, ok := role.fits(v, n); ok {
+				obj[k] = tmpl.DeepCopy(conv)
+			}
 		} else if p, ok := byNorm[norm(k)]; ok {
 			if conv, ok := role.fits(v, role.props[p]); ok {
 				obj[p] = tmpl.DeepCopy(conv)
