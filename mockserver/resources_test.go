@@ -251,3 +251,41 @@ func TestInferredResourceChosenID(t *testing.T) {
 		t.Fatalf("the same id again: %d %s", st, jsonText(v))
 	}
 }
+
+// An overlay changes any x-chatmock-* declaration without editing the
+// document: here it adds an error envelope, and changes a documented
+// example; an action that selects nothing is a warning.
+func TestOverlayAddsDeclarations(t *testing.T) {
+	s := loadRooms(t, WithOverlayFiles("testdata/rooms-errors.overlay.yaml"), WithStateless())
+	if st, v, _ := send(t, s, "POST", "/rooms", "application/json", `{"name": 5}`); st != 200 ||
+		jsonText(v) != `{"error":"invalid_name","ok":false}` {
+		t.Fatalf("a refused create, in the overlay's envelope: %d %s", st, jsonText(v))
+	}
+	if _, v, _ := send(t, s, "POST", "/rooms", "application/json", `{"name":"x"}`); v.(map[string]any)["name"] != "changed by the overlay" {
+		t.Fatalf("the overlay's example: %s", jsonText(v))
+	}
+	var warned []string
+	for _, w := range s.Documents().Warnings {
+		warned = append(warned, w.String())
+	}
+	if want := "testdata/rooms-errors.overlay.yaml: /: warning: /actions/2: target $.paths['/nowhere'] selects nothing"; strings.Join(warned, "\n") != want {
+		t.Fatalf("warnings %q, want %q", warned, want)
+	}
+}
+
+// GET /__admin/state shows an inferred resource's records like a declared
+// one's: by API and kind, keyed by id (a nested one under its parent's).
+func TestAdminStateShowsInferredRecords(t *testing.T) {
+	s := loadRooms(t)
+	_, v, _ := send(t, s, "POST", "/rooms", "application/json", `{"name":"general"}`)
+	id := v.(map[string]any)["id"].(string)
+	send(t, s, "POST", "/rooms/"+id+"/messages", "application/x-www-form-urlencoded", "Text=hi")
+	_, state, _ := send(t, s, "GET", "/__admin/state", "", "")
+	rooms := state.(map[string]any)["apis"].(map[string]any)["rooms"].(map[string]any)
+	room := rooms["rooms"].([]any)[0].(map[string]any)
+	msg := rooms["messages"].([]any)[0].(map[string]any)
+	if room["key"] != id || jsonText(room["data"]) != `{"created_at":"2026-12-07T10:00:00Z","id":"`+id+`","name":"general","topic":"hello"}` ||
+		msg["key"] != id+"/1" || jsonText(msg["data"]) != `{"id":1,"pinned":true,"room_id":"`+id+`","text":"hi"}` { // pinned: the generated documented body's
+		t.Fatalf("state: %s", jsonText(rooms))
+	}
+}

@@ -136,17 +136,21 @@ func Load(ctx context.Context, sources []Source, opts ...LoadOption) (*Set, erro
 	wg.Wait()
 	// an overlay action that selects nothing in one document may be meant
 	// for another: it is a warning when it selects nothing in all of them
-	missed := map[string]int{}
+	missed := map[Problem]int{}
+	var order []Problem
 	for _, r := range results {
 		for _, p := range r.ps {
 			if p.overlayMiss {
-				missed[p.Message]++
+				if missed[p]++; missed[p] == 1 {
+					order = append(order, p)
+				}
 			}
 		}
 	}
-	for msg, n := range missed {
-		if n == len(results) {
-			set.Warnings = append(set.Warnings, Problem{Message: msg, Warning: true})
+	for _, p := range order {
+		if missed[p] == len(results) {
+			p.overlayMiss = false
+			set.Warnings = append(set.Warnings, p)
 		}
 	}
 	for _, r := range results {
