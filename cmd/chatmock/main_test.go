@@ -46,7 +46,11 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"serve", "--addr", "256.0.0.1:99999"}, exitProblems, "", "listen"},
 		{[]string{"test"}, exitUsage, "", "--target is required"},
 		{[]string{"test", "--target", "ftp://x"}, exitUsage, "", "is not an http(s) URL"},
-		{[]string{"test", "--target", "http://127.0.0.1:9", "--api", "nexudus"}, exitUsage, "", "no case reached http://127.0.0.1:9"},
+		{[]string{"test", "--target", "http://127.0.0.1:9", "--api", "nexudus"}, exitUsage, "", "the target http://127.0.0.1:9 cannot be reached"},
+		{[]string{"test", "--target", "http://127.0.0.1:9", "--api", "bogus"}, exitUsage, "", "--api bogus: the documents have no such API (they have: aspnet, jsonapi, nexudus, tencent)"},
+		{[]string{"test", "--target", "http://127.0.0.1:9", "--operation", "nope"}, exitUsage, "", "--operation nope: the documents have no such operationId"},
+		{[]string{"test", "--target", "http://127.0.0.1:9", "--include", "bogus"}, exitUsage, "", "--include bogus: the documents have no such tag (they have: generated, negative, positive, stateful)"},
+		{[]string{"test", "--target", "http://127.0.0.1:9", "--api", "nexudus", "--operation", "create_group"}, exitUsage, "", "the selection (--api, --operation, --include, --exclude) leaves no case to send"},
 		{[]string{"test", "--target", "http://127.0.0.1:9", "--rate", "fast"}, exitUsage, "", `--rate "fast": want N/s`},
 	}
 	for _, tt := range tests {

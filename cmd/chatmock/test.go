@@ -26,7 +26,8 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			"declaration gives. Every answer is checked against its documented status, media type,\n"+
 			"headers and schema. --dry-run lists the cases and sends nothing. Credentials come from\n"+
 			"flags or CHATMOCK_* variables and are never printed. Exit 1 when a case fails, 2 on a\n"+
-			"usage error or when the target cannot be reached.", stdout)
+			"usage error, when the selection names nothing the documents have or leaves no case, or\n"+
+			"when the target cannot be reached (checked once, first).", stdout)
 	target := fs.String("target", "", "base URL of the implementation under test")
 	specs := specFlag(fs)
 	strict := strictFlag(fs)
@@ -41,6 +42,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.Var(&headers, "header", "'K: V' sent with every request (repeatable)")
 	parallel := fs.Int("parallel", 4, "cases in flight at once")
 	timeout := fs.Duration("timeout", 10*time.Second, "how long one request may take")
+	waitFor := fs.Duration("wait-for", 0, "wait this long for the target to come up before sending (CI: a target still starting)")
 	rate := fs.String("rate", "", "at most N requests a second, written N/s (Tencent allows 200/s)")
 	junitPath := fs.String("junit", "", "write a JUnit XML report here")
 	jsonPath := fs.String("json", "", "write a JSON report here")
@@ -89,13 +91,20 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	hasTag := func(c *contracts.Case, tags []string) bool {
 		return slices.ContainsFunc(c.Tags, func(t string) bool { return slices.Contains(tags, t) })
 	}
+	all := slices.Clone(cases)
 	cases = slices.DeleteFunc(cases, func(c *contracts.Case) bool {
 		return (len(apis) > 0 && !slices.Contains(apis, c.API)) || (len(ops) > 0 && !slices.Contains(ops, c.Operation)) ||
 			(len(include) > 0 && !hasTag(c, include)) || hasTag(c, exclude)
 	})
+	if err := checkSelection(set, all, apis, ops, include, exclude, len(cases)); err != nil {
+		return err
+	}
 	if !*dryRun {
 		o, err := runOptions(*target, *parallel, *timeout, *rate, headers, stdout)
 		if err != nil {
+			return err
+		}
+		if err := reachable(ctx, *target, *timeout, *waitFor); err != nil {
 			return err
 		}
 		o.Cleanup = *cleanupFlag

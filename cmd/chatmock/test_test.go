@@ -4,12 +4,15 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // runnerCredentials are the credentials and --header of the runner tests.
@@ -99,8 +102,9 @@ func TestTestSendsNoReferer(t *testing.T) {
 	}
 }
 
-// When the target cannot be reached, the error printed names the request
-// without its credentials.
+// When the target cannot be reached, that is said once, first, in two
+// lines at most, naming no credential; with --wait-for the run waits for
+// a target that comes up later.
 func TestTestUnreachablePrintsNoSecret(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -109,14 +113,37 @@ func TestTestUnreachablePrintsNoSecret(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	code, stdout, stderr := runCLI(append([]string{"test", "--target", "http://" + addr, "--api", "tencent"}, runnerCredentials...)...)
-	if code != exitUsage || !strings.Contains(stderr, "no case reached http://"+addr) {
-		t.Errorf("exit %d\n%s", code, stderr)
-	}
-	if !strings.Contains(stdout, "connection refused") {
-		t.Errorf("the failures do not say why:\n%.2000s", stdout)
+	want := "chatmock test: the target http://" + addr + " cannot be reached (connect: connection refused): is it running? (--wait-for 30s waits for it to come up)\n"
+	if code != exitUsage || !strings.HasPrefix(stderr, want) || strings.Count(stdout+stderr, "\n") > 2 {
+		t.Errorf("exit %d\nstdout %q\nstderr %q", code, stdout, stderr)
 	}
 	if strings.Contains(stdout+stderr, "TOPSECRET") {
 		t.Errorf("a secret was printed:\n%.2000s", stdout)
+	}
+
+	base, stop := startServe(t, "--seed", "1")
+	defer stop()
+	late, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr = late.Addr().String()
+	late.Close()
+	go func() { // the target comes up half a second later, on that port
+		time.Sleep(500 * time.Millisecond)
+		u, _ := url.Parse(base)
+		proxy := httputil.NewSingleHostReverseProxy(u)
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return
+		}
+		srv := &http.Server{Handler: proxy}
+		go srv.Serve(ln)
+		t.Cleanup(func() { srv.Close() })
+	}()
+	code, stdout, stderr = runCLI(append([]string{"test", "--target", "http://" + addr, "--api", "nexudus", "--wait-for", "10s"}, runnerCredentials...)...)
+	if code != exitOK {
+		t.Errorf("--wait-for: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
 
