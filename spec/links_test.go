@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -286,5 +287,39 @@ func BenchmarkMastodonLinks(b *testing.B) {
 		if ps := d.collectLinks(); len(ps) > 0 {
 			b.Fatal(ps)
 		}
+	}
+}
+
+// A security requirement naming a scheme in a document with no
+// components.securitySchemes at all (found by FuzzDerive) leaves the
+// operation out with a warning, as an undefined scheme does.
+func TestSecurityWithoutSchemes(t *testing.T) {
+	path := writeDoc(t, "nosch.yaml", `openapi: 3.1.0
+info: {title: t, version: "1"}
+security: [{token: []}]
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses: {"200": {description: ok}}
+  /b:
+    get:
+      operationId: getB
+      security: []
+      responses: {"200": {description: ok}}
+`)
+	set, err := loadPaths(t, nil, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ops := set.Operations(); len(ops) != 1 || ops[0].ID != "getB" {
+		t.Errorf("served %v, want getB only", ops)
+	}
+	var msgs []string
+	for _, w := range set.Warnings {
+		msgs = append(msgs, w.Message)
+	}
+	if !slices.ContainsFunc(msgs, func(m string) bool { return strings.Contains(m, `security scheme "token" is not defined`) }) {
+		t.Errorf("warnings %q", msgs)
 	}
 }

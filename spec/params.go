@@ -131,7 +131,8 @@ func (o *Operation) collectSecurity() []Problem {
 		reqs, _ = d.Raw["security"].([]any)
 		ptr = "/security"
 	}
-	schemes, _ := Lookup(d.Raw, "/components/securitySchemes")
+	found, _ := Lookup(d.Raw, "/components/securitySchemes")
+	schemes, _ := found.(map[string]any) // none: every scheme named is undefined
 	var problems []Problem
 	for i, r := range reqs {
 		req, _ := r.(map[string]any)
@@ -142,7 +143,7 @@ func (o *Operation) collectSecurity() []Problem {
 		slices.Sort(keys)
 		var all []SecurityScheme
 		for _, k := range keys {
-			node, _ := schemes.(map[string]any)[k].(map[string]any)
+			node, _ := schemes[k].(map[string]any)
 			if node == nil {
 				problems = append(problems, d.problem(fmt.Sprintf("%s/%d", ptr, i), "security scheme %q is not defined", k))
 				continue
