@@ -3,8 +3,11 @@ package mockserver
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -288,4 +291,60 @@ func TestAdminStateShowsInferredRecords(t *testing.T) {
 		msg["key"] != id+"/1" || jsonText(msg["data"]) != `{"id":1,"pinned":true,"room_id":"`+id+`","text":"hi"}` { // pinned: the generated documented body's
 		t.Fatalf("state: %s", jsonText(rooms))
 	}
+}
+
+// FuzzInferredResource sends arbitrary requests to a document whose state
+// is inferred from its paths, one server for the whole run so records pile
+// up: never a 5xx, and every success answer keeps to its documented
+// schema, however odd the records made before it.
+//
+//	go test -run '^$' -fuzz '^FuzzInferredResource$' -fuzztime 5m ./mockserver
+func FuzzInferredResource(f *testing.F) {
+	f.Add(uint8(0), "/rooms", `{"name":"general","topic":"chat"}`, true)
+	f.Add(uint8(1), "/rooms?limit=2&offset=1", ``, true)
+	f.Add(uint8(2), "/rooms/RM00000001", `{"topic":null}`, true)
+	f.Add(uint8(3), "/rooms/RM00000001", `{"name":"x","created_at":"2020"}`, true)
+	f.Add(uint8(0), "/rooms/RM00000001/messages", `Text=hi&Pinned=maybe`, false)
+	f.Add(uint8(4), "/rooms/RM00000001", ``, true)
+	f.Add(uint8(0), "/users", `{"username":"ada","name":{"a":1}}`, true)
+	f.Add(uint8(1), "/users/ada", ``, true)
+	clock := func() time.Time { return time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC) }
+	s, err := Load(context.Background(), WithDocuments("testdata/rooms.yaml"), WithoutBundledRules(), WithSeed(1), WithClock(clock),
+		WithStore(store.New(store.Limits{Records: 200, Bytes: 1 << 20})))
+	if err != nil {
+		f.Fatal(err)
+	}
+	methods := []string{"POST", "GET", "PATCH", "PUT", "DELETE"}
+	f.Fuzz(func(t *testing.T, m uint8, target, body string, json bool) {
+		if _, err := url.ParseRequestURI(target); err != nil || !strings.HasPrefix(target, "/") || strings.ContainsAny(target, " \r\n#") {
+			return // no request a client could send
+		}
+		method := methods[int(m)%len(methods)]
+		req := httptest.NewRequest(method, target, strings.NewReader(body))
+		if json {
+			req.Header.Set("Content-Type", "application/json")
+		} else {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		full := rec.Code == http.StatusInsufficientStorage && strings.Contains(rec.Body.String(), "store-full") // the 200 records the run allows
+		if rec.Code >= 500 && !full {
+			t.Fatalf("%s %q %q: %d %s", method, target, body, rec.Code, rec.Body)
+		}
+		if rec.Code/100 != 2 || rec.Body.Len() == 0 {
+			return
+		}
+		op := operationAt(s, method, strings.Split(target, "?")[0])
+		if op == nil {
+			return
+		}
+		for _, media := range op.Responses[strconv.Itoa(rec.Code)] {
+			if media.Type == rec.Header().Get("Content-Type") && media.Schema != nil {
+				if err := media.Schema.Validate(decode(t, rec.Body.Bytes())); err != nil {
+					t.Fatalf("%s %q %q: the answer breaks its schema: %v\n%s", method, target, body, err, rec.Body)
+				}
+			}
+		}
+	})
 }
