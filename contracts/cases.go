@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
 )
@@ -44,7 +45,11 @@ type Case struct {
 	// Credentials are what the operation's security asks for; the names
 	// of its API keys are redacted wherever the case is reported.
 	Credentials []spec.Credential
-	value       any // the body as a JSON value, for deriving variants
+	// MissingCredentials name the security schemes the operation needs
+	// that no credential was given for: its cases are skipped, but for
+	// those that expect the refusal of a missing credential.
+	MissingCredentials []string
+	value              any // the body as a JSON value, for deriving variants
 	// pathSamples fill the path parameters a created resource does not:
 	// a valid value of each parameter's schema, by name.
 	pathSamples map[string]string
@@ -74,6 +79,10 @@ type Credentials struct {
 	Bearer string
 	// Basic is "user:password" for http basic schemes.
 	Basic string
+	// Schemes holds values by security scheme name (components.
+	// securitySchemes): an API key, a token, or user:password for basic;
+	// they win over the above.
+	Schemes map[string]string
 }
 
 // Derive lists the cases of every operation: a positive case per
@@ -122,6 +131,11 @@ func Derive(set *spec.Set, creds Credentials) ([]*Case, error) {
 	}
 	if err := addSetups(set, out); err != nil {
 		return nil, err
+	}
+	for _, c := range out {
+		if len(c.MissingCredentials) > 0 && c.Skip == "" && (c.Want == nil || c.Want.Failure.Class != envelope.Security) {
+			c.Skip = fmt.Sprintf("no credentials given for %s (--auth %s=VALUE)", strings.Join(c.MissingCredentials, ", "), c.MissingCredentials[0])
+		}
 	}
 	return out, nil
 }
@@ -441,32 +455,69 @@ func formEncode(v any) string {
 	return strings.Join(parts, "&")
 }
 
-// authorize adds the credentials of the operation's first security
-// requirement.
+// authorize adds the credentials of the first of the operation's security
+// alternatives that the given credentials meet entirely (an empty one, `{}`,
+// needs none; a bearer one first when a token is given); when none is met,
+// of the first alternative, and the schemes it lacks are noted
+// (Case.MissingCredentials).
 func authorize(c *Case, op *spec.Operation, creds Credentials) {
 	c.Credentials = op.Credentials()
 	if len(op.Security) == 0 {
 		return
 	}
-	for _, sch := range op.Security[0] {
+	met := func(a []spec.SecurityScheme) bool {
+		return !slices.ContainsFunc(a, func(sch spec.SecurityScheme) bool { _, ok := creds.value(sch); return !ok })
+	}
+	alt := op.Security[0]
+	if i := slices.IndexFunc(op.Security, met); i >= 0 {
+		alt = op.Security[i]
+	}
+	for _, a := range op.Security { // a bearer alternative, when a token is given
+		if creds.Bearer != "" && len(a) == 1 && a[0].Type == "http" && a[0].Scheme == "bearer" {
+			alt = a
+			break
+		}
+	}
+	c.MissingCredentials = nil
+	for _, sch := range alt {
+		v, ok := creds.value(sch)
+		if !ok {
+			c.MissingCredentials = append(c.MissingCredentials, sch.Key)
+		}
 		switch {
 		case sch.Type == "apiKey" && sch.In == "query":
-			c.Query.Set(sch.Param, creds.Query[sch.Param])
+			c.Query.Set(sch.Param, v)
 		case sch.Type == "apiKey" && sch.In == "header":
-			c.Header[sch.Param] = creds.Query[sch.Param]
+			c.Header[sch.Param] = v
+		case sch.Type == "apiKey" && sch.In == "cookie":
+			c.Header["Cookie"] = sch.Param + "=" + v
 		case sch.Type == "http" && sch.Scheme == "basic":
-			c.Header["Authorization"] = "Basic " + basic(creds.Basic)
+			c.Header["Authorization"] = "Basic " + basic(v)
 		default:
-			c.Header["Authorization"] = "Bearer " + creds.Bearer
+			c.Header["Authorization"] = "Bearer " + v
 		}
 	}
-	if len(op.Security) > 1 && creds.Bearer != "" { // prefer a bearer alternative when one is given
-		for _, req := range op.Security {
-			if len(req) == 1 && req[0].Type == "http" && req[0].Scheme == "bearer" {
-				c.Header["Authorization"] = "Bearer " + creds.Bearer
-			}
-		}
+}
+
+// value is the credential given for a security scheme: by the scheme's
+// name (--auth), else by its kind (an API key by its parameter's name, a
+// bearer token, a basic user:password); false when none was given.
+func (cr Credentials) value(sch spec.SecurityScheme) (string, bool) {
+	if v, ok := cr.Schemes[sch.Key]; ok && v != "" {
+		return v, true
 	}
+	var v string
+	switch {
+	case sch.Type == "apiKey":
+		v = cr.Query[sch.Param]
+	case sch.Type == "http" && sch.Scheme == "basic":
+		v = cr.Basic
+	case sch.Type == "mutualTLS":
+		return "", true // nothing a request carries
+	default:
+		v = cr.Bearer
+	}
+	return v, v != ""
 }
 
 // addRequiredParameters gives each required query parameter a value: its

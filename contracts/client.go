@@ -17,6 +17,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/chatmock/chatmock/internal/envelope"
 )
 
 const (
@@ -93,11 +95,13 @@ func send(ctx context.Context, o RunOptions, c *Case, res *Result) (*http.Respon
 		res.Problems = append(res.Problems, "the request could not be made: "+err.Error())
 		return nil, nil, false
 	}
-	for k, v := range o.Header {
-		req.Header.Set(k, v)
-	}
 	for k, v := range c.Header {
 		req.Header.Set(k, v)
+	}
+	for k, v := range o.Header { // the user's --header wins over the case's own
+		if !c.dropsCredential(k) {
+			req.Header.Set(k, v)
+		}
 	}
 	secrets := c.secretNames()
 	res.Request = &Sent{Method: c.Method, URL: RedactURL(u, secrets...), Header: RedactHeader(req.Header, secrets...), Body: string(c.Body), secrets: secrets}
@@ -211,4 +215,22 @@ func redirectNote(resp *http.Response, c *Case) string {
 		where = "a redirect to another origin"
 	}
 	return fmt.Sprintf("; %s (%s), not followed: the runner sends nothing but to the target", where, c.RedactURL(loc))
+}
+
+// dropsCredential tells whether a header is a credential the case leaves
+// out on purpose (a missing- or bad-credential case), which the user's
+// --header must not put back.
+func (c *Case) dropsCredential(name string) bool {
+	if c.Want == nil || c.Want.Failure.Class != envelope.Security {
+		return false
+	}
+	if strings.EqualFold(name, "Authorization") || strings.EqualFold(name, "Cookie") {
+		return true
+	}
+	for _, cr := range c.Credentials {
+		if cr.Kind == "apiKey" && cr.In == "header" && strings.EqualFold(cr.Name, name) {
+			return true
+		}
+	}
+	return false
 }

@@ -367,6 +367,9 @@ func reportMillis(d time.Duration) float64 {
 // received, bodies cut at 2 KiB. Errors of w are not reported.
 func (r *Report) WriteSummary(w io.Writer) {
 	var buf bytes.Buffer
+	if line := r.missingCredentials(); line != "" {
+		buf.WriteString(line + "\n\n")
+	}
 	tally := r.reportTally()
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "API\tPASSED\tFAILED\tSKIPPED")
@@ -545,4 +548,28 @@ func RedactURL(raw string, secrets ...string) string {
 		out += "#" + fragment
 	}
 	return out
+}
+
+// missingCredentials is the summary's first line when credentials were
+// not given for some operations: how many, and for which schemes.
+func (r *Report) missingCredentials() string {
+	ops := map[string]bool{}
+	var schemes []string
+	for _, res := range r.Results {
+		if res == nil || res.Case == nil || len(res.Case.MissingCredentials) == 0 {
+			continue
+		}
+		ops[res.Case.API+"/"+res.Case.Operation] = true
+		for _, s := range res.Case.MissingCredentials {
+			if !slices.Contains(schemes, s) {
+				schemes = append(schemes, s)
+			}
+		}
+	}
+	if len(ops) == 0 {
+		return ""
+	}
+	slices.Sort(schemes)
+	return fmt.Sprintf("MISSING CREDENTIALS: %d operations need %s, which no flag gave: their cases are skipped (give --auth NAME=VALUE, --bearer or --basic)",
+		len(ops), strings.Join(schemes, ", "))
 }

@@ -3,8 +3,13 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -76,5 +81,47 @@ func TestLintExplain(t *testing.T) {
 	}
 	if code, _, errs := runCLI("lint", "--explain", "--overlay", "no-such.yaml", roomsDoc); code != exitUsage || !strings.Contains(errs, "no-such.yaml") {
 		t.Errorf("a missing overlay: %d %s", code, errs)
+	}
+}
+
+// Credentials generically: with none given, the operations that need them
+// are skipped and the summary's first line says so; --auth names a scheme
+// of the documents; --header is never overwritten by a case's own
+// credential (but stays out of the cases that leave a credential out).
+func TestTestCredentialsGenerically(t *testing.T) {
+	const twilio = "../../../shared/corpus/twilio-chat-v2/spec/yaml/twilio_chat_v2.yaml"
+	base, stop := startServe(t, "--spec", twilio)
+	defer stop()
+	code, stdout, stderr := runCLI("test", "--target", base, "--spec", twilio, "--operation", "CreateService")
+	summary := stdout[strings.Index(stdout, "\nMISSING")+1:]
+	if code != exitOK || !strings.HasPrefix(summary, "MISSING CREDENTIALS: 1 operations need accountSid_authToken, which no flag gave: their cases are skipped") {
+		t.Fatalf("without credentials: %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI("test", "--target", base, "--spec", twilio, "--operation", "CreateService", "--auth", "accountSid_authToken=AC1:tok")
+	if code != exitOK || strings.Contains(stdout, "MISSING") || !regexp.MustCompile(`TOTAL\s+\d+\s+0\s+0`).MatchString(stdout) {
+		t.Fatalf("--auth: %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI("test", "--target", base, "--spec", twilio, "--auth", "token=x"); code != exitUsage ||
+		!strings.Contains(stderr, "--auth token: the documents have no security scheme token (they have: accountSid_authToken)") {
+		t.Fatalf("an unknown scheme: %d %s", code, stderr)
+	}
+
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	u, _ := url.Parse(base)
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	rec := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.Header.Get("Authorization")] = true
+		mu.Unlock()
+		proxy.ServeHTTP(w, r)
+	}))
+	defer rec.Close()
+	code, stdout, stderr = runCLI("test", "--target", rec.URL, "--spec", twilio, "--operation", "CreateService",
+		"--basic", "case:secret", "--header", "Authorization: Basic bWluZTptaW5l")
+	mu.Lock()
+	defer mu.Unlock()
+	if code != exitOK || seen["Basic Y2FzZTpzZWNyZXQ="] || !seen["Basic bWluZTptaW5l"] || !seen[""] {
+		t.Fatalf("--header: %d, Authorization seen %v\n%s%s", code, seen, stdout, stderr)
 	}
 }

@@ -47,7 +47,8 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	junitPath := fs.String("junit", "", "write a JUnit XML report here")
 	jsonPath := fs.String("json", "", "write a JSON report here")
 	cleanupFlag := fs.Bool("cleanup", false, "delete what the run created, where the API has a delete (Tencent destroy_group)")
-	var keys listFlag
+	var keys, auths listFlag
+	fs.Var(&auths, "auth", "NAME=VALUE: the credential of the documents' security scheme NAME: an API key, a bearer or OAuth 2 token, or user:password for basic (repeatable; wins over the flags below)")
 	fs.Var(&keys, "credential", "NAME=VALUE: the API key the documents' security schemes name NAME (a query parameter or header), repeatable")
 	bearer := fs.String("bearer", os.Getenv("CHATMOCK_BEARER"), "the token of http bearer, oauth2 and openIdConnect schemes (CHATMOCK_BEARER)")
 	basicCreds := fs.String("basic", os.Getenv("CHATMOCK_BASIC"), "user:password of http basic schemes (CHATMOCK_BASIC)")
@@ -80,7 +81,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	creds, err := credentials(set, keys, aliases, cmp.Or(*bearer, *nexudusToken), cmp.Or(*basicCreds, *nexudusBasic))
+	creds, err := credentials(set, keys, auths, aliases, cmp.Or(*bearer, *nexudusToken), cmp.Or(*basicCreds, *nexudusBasic))
 	if err != nil {
 		return err
 	}
@@ -188,7 +189,7 @@ func runCases(ctx context.Context, set *spec.Set, cases []*contracts.Case, o con
 // credentials gathers what the runner sends for the documents' security:
 // each --credential NAME=VALUE, NAME being an API key some operation's
 // security scheme names, then the vendor aliases for the names not given.
-func credentials(set *spec.Set, keys []string, aliases map[string]*string, bearer, basic string) (contracts.Credentials, error) {
+func credentials(set *spec.Set, keys, auths []string, aliases map[string]*string, bearer, basic string) (contracts.Credentials, error) {
 	var names []string
 	for _, c := range set.Credentials() {
 		if c.Kind == "apiKey" && !slices.Contains(names, c.Name) {
@@ -215,6 +216,28 @@ func credentials(set *spec.Set, keys []string, aliases map[string]*string, beare
 		if _, given := creds.Query[name]; !given && *v != "" {
 			creds.Query[name] = *v
 		}
+	}
+	var schemes []string
+	for _, op := range set.Operations() {
+		for _, alt := range op.Security {
+			for _, sch := range alt {
+				if !slices.Contains(schemes, sch.Key) {
+					schemes = append(schemes, sch.Key)
+				}
+			}
+		}
+	}
+	slices.Sort(schemes)
+	creds.Schemes = map[string]string{}
+	for _, kv := range auths {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return creds, &usageError{"--auth takes NAME=VALUE"} // not echoed: it may be the secret
+		}
+		if !slices.Contains(schemes, name) {
+			return creds, &usageError{fmt.Sprintf("--auth %s: the documents have no security scheme %s (they have: %s)", name, name, cmp.Or(strings.Join(schemes, ", "), "none"))}
+		}
+		creds.Schemes[name] = value
 	}
 	return creds, nil
 }
