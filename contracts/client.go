@@ -105,6 +105,9 @@ func send(ctx context.Context, o RunOptions, c *Case, res *Result) (*http.Respon
 	}
 	secrets := c.secretNames()
 	res.Request = &Sent{Method: c.Method, URL: RedactURL(u, secrets...), Header: RedactHeader(req.Header, secrets...), Body: string(c.Body), secrets: secrets}
+	if o.ShowSecrets {
+		res.Request.raw = &Sent{Method: c.Method, URL: u, Header: req.Header.Clone(), Body: string(c.Body)}
+	}
 	resp, err := o.Client.Do(req)
 	if err != nil {
 		res.Problems = append(res.Problems, "no answer: "+wireError(ctx, err, o.Timeout))

@@ -2,8 +2,11 @@ package contracts
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -266,6 +269,7 @@ FAIL tencent/importAccount/negative/missing/Identifier
     Set-Cookie: [redacted]
 
     {"ActionStatus":"OK","ErrorCode":0}
+  again: curl -sS -i -X POST 'http://localhost:8080/v4/im_open_login_svc/account_import?usersig=[redacted]&contenttype=json' -H 'Authorization: [redacted]' -H 'Content-Type: application/json' -H 'X-Api-Key: [redacted]' --data-binary '{"Nick":"x"}'
 `
 	if got := buf.String(); got != want {
 		t.Errorf("summary:\n%s\nwant:\n%s", got, want)
@@ -331,5 +335,45 @@ func TestCaseRedactsItsOwnKeys(t *testing.T) {
 	h := RedactHeader(map[string][]string{"X-Chat-Key": {"S3"}, "Location": {"/y?session_key=S4"}, "Accept": {"a"}}, c.secretNames()...)
 	if h["X-Chat-Key"][0] != "[redacted]" || h["Location"][0] != "/y?session_key=[redacted]" || h["Accept"][0] != "a" {
 		t.Errorf("RedactHeader: %v", h)
+	}
+}
+
+// A failure's curl command quotes for the shell, and carries credentials
+// only with ShowSecrets.
+func TestCurl(t *testing.T) {
+	s := &Sent{Method: "POST", URL: "http://h/x?key=k1", Header: map[string][]string{"Authorization": {"Bearer T0P"}, "User-Agent": {"Go"}, "X-N": {"it's"}},
+		Body: `{"a":"it's"}`, secrets: []string{"key"}}
+	want := `curl -sS -i -X POST 'http://h/x?key=[redacted]' -H 'Authorization: [redacted]' -H 'X-N: it'\''s' --data-binary '{"a":"it'\''s"}'`
+	if got := reportRedactSent(s).Curl(); got != want {
+		t.Errorf("redacted:\n%s\nwant\n%s", got, want)
+	}
+	if got := s.Curl(); !strings.Contains(got, "Bearer T0P") || !strings.Contains(got, "key=k1") {
+		t.Errorf("unredacted: %s", got)
+	}
+	big := &Sent{Method: "PUT", URL: "http://h/", Body: strings.Repeat("x", maxCurlBody+1)}
+	if got := big.Curl(); got != "curl -sS -i -X PUT 'http://h/' --data-binary @body  # the 16385-byte body above" {
+		t.Errorf("a big body: %s", got)
+	}
+}
+
+func TestShowSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }))
+	defer srv.Close()
+	set, cases := bundled(t)
+	var c *Case
+	for _, x := range cases {
+		if x.API == "nexudus" && x.Want == nil && x.Skip == "" && len(x.Steps) == 0 && len(x.Setup) == 0 {
+			c = x
+			break
+		}
+	}
+	for _, show := range []bool{false, true} {
+		r := Run(context.Background(), set, []*Case{c}, RunOptions{Target: srv.URL, ShowSecrets: show, Header: map[string]string{"Authorization": "Bearer S3CRET"}})
+		var buf bytes.Buffer
+		r.WriteSummary(&buf)
+		again := buf.String()[strings.Index(buf.String(), "again: "):]
+		if strings.Contains(again, "S3CRET") != show {
+			t.Errorf("ShowSecrets %v: %s", show, again)
+		}
 	}
 }

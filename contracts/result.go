@@ -31,6 +31,7 @@ type Sent struct {
 	Body   string              `json:"body"`
 
 	secrets []string // the case's credential names, redacted beside the usual ones
+	raw     *Sent    // the request unredacted, kept only with RunOptions.ShowSecrets
 }
 
 // Got is the answer as received (the body cut at 64 KiB).
@@ -50,4 +51,7 @@ type Report struct {
 	Results []*Result
 	Deleted int      // with cleanup: resources the run created and deleted
 	Kept    []string // with cleanup: resources it created and could not delete (no delete operation, or it failed)
+	// ShowSecrets prints the failures' curl commands with their
+	// credentials (RunOptions.ShowSecrets).
+	ShowSecrets bool
 }

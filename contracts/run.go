@@ -29,6 +29,9 @@ type RunOptions struct {
 	Client   *http.Client      // nil: the runner's own; any: its CheckRedirect is replaced, no redirect is followed
 	Progress io.Writer         // a line per finished case; nil: quiet
 	Cleanup  bool              // delete what the run created, where the API has a delete
+	// ShowSecrets keeps the credentials in the curl commands that
+	// reproduce failures; they are redacted without it.
+	ShowSecrets bool
 }
 
 // Run sends the cases and checks every answer.
@@ -50,7 +53,7 @@ func Run(ctx context.Context, set *spec.Set, cases []*Case, o RunOptions) *Repor
 	for _, op := range set.Operations() {
 		ops[op.Doc.API+"/"+op.ID] = op
 	}
-	r := &Report{Target: o.Target, Started: time.Now(), Results: make([]*Result, len(cases))}
+	r := &Report{Target: o.Target, Started: time.Now(), Results: make([]*Result, len(cases)), ShowSecrets: o.ShowSecrets}
 	cases = uniqueKeys(cases, ops, fmt.Sprintf("%x", time.Now().UnixNano()%0xfffff))
 	var pace <-chan time.Time
 	if o.Rate > 0 {

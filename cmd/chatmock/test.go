@@ -46,6 +46,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	rate := fs.String("rate", "", "at most N requests a second, written N/s (Tencent allows 200/s)")
 	junitPath := fs.String("junit", "", "write a JUnit XML report here")
 	jsonPath := fs.String("json", "", "write a JSON report here")
+	showSecrets := fs.Bool("show-secrets", false, "keep the credentials in the curl commands that reproduce failures (redacted without it)")
 	cleanupFlag := fs.Bool("cleanup", false, "delete what the run created, where the API has a delete (Tencent destroy_group)")
 	var keys, auths listFlag
 	fs.Var(&auths, "auth", "NAME=VALUE: the credential of the documents' security scheme NAME: an API key, a bearer or OAuth 2 token, or user:password for basic (repeatable; wins over the flags below)")
@@ -108,7 +109,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err := reachable(ctx, *target, *timeout, *waitFor); err != nil {
 			return err
 		}
-		o.Cleanup = *cleanupFlag
+		o.Cleanup, o.ShowSecrets = *cleanupFlag, *showSecrets
 		return runCases(ctx, set, cases, o, *junitPath, *jsonPath, stdout)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
