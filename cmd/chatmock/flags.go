@@ -41,6 +41,24 @@ func newFlags(name, synopsis, about string, stdout io.Writer) *flagSet {
 	return &flagSet{FlagSet: fs, help: help}
 }
 
+// interspersed parses args with flags among the arguments (a.json
+// --junit F b.json) and returns the arguments.
+func (fs *flagSet) interspersed(args []string) ([]string, error) {
+	var out []string
+	for len(args) > 0 {
+		if strings.HasPrefix(args[0], "-") && args[0] != "-" {
+			if err := fs.parse(args); err != nil {
+				return nil, err
+			}
+			args = fs.Args()
+			continue
+		}
+		out = append(out, args[0])
+		args = args[1:]
+	}
+	return out, nil
+}
+
 // parse parses args, turning --help into errHelp and bad flags into a
 // usage error.
 func (fs *flagSet) parse(args []string) error {

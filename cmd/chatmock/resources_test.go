@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -123,5 +124,39 @@ func TestTestCredentialsGenerically(t *testing.T) {
 	defer mu.Unlock()
 	if code != exitOK || seen["Basic Y2FzZTpzZWNyZXQ="] || !seen["Basic bWluZTptaW5l"] || !seen[""] {
 		t.Fatalf("--header: %d, Authorization seen %v\n%s%s", code, seen, stdout, stderr)
+	}
+}
+
+// --shard K/N splits a run for a CI matrix, each case in one shard, and
+// --merge joins the shards' JSON reports into the whole run's summary and
+// JUnit report.
+func TestTestShardsMerge(t *testing.T) {
+	base, stop := startServe(t, "--seed", "1")
+	defer stop()
+	dir := t.TempDir()
+	creds := []string{"--tencent-sdkappid", "88888888", "--tencent-identifier", "admin", "--tencent-usersig", "x", "--nexudus-token", "t"}
+	var reports []string
+	total := 0
+	for k := 1; k <= 3; k++ {
+		out := fmt.Sprintf("%s/shard%d.json", dir, k)
+		code, stdout, stderr := runCLI(append([]string{"test", "--target", base, "--shard", fmt.Sprintf("%d/3", k), "--json", out}, creds...)...)
+		m := regexp.MustCompile(`shard \d/3: (\d+) of the (\d+) cases selected`).FindStringSubmatch(stdout)
+		if code != exitOK || m == nil {
+			t.Fatalf("shard %d: %d\n%s%s", k, code, stdout, stderr)
+		}
+		n, _ := strconv.Atoi(m[1])
+		total += n
+		reports = append(reports, out)
+	}
+	code, stdout, stderr := runCLI(append([]string{"test", "--merge", "--junit", dir + "/all.xml"}, reports...)...)
+	want := regexp.MustCompile(`TOTAL\s+` + strconv.Itoa(total) + `\s+0\s+0`)
+	if code != exitOK || !want.MatchString(stdout) {
+		t.Fatalf("merge: %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI("test", "--target", base, "--shard", "0/3"); code != exitUsage || !strings.Contains(stderr, "--shard \"0/3\": want K/N") {
+		t.Errorf("a bad shard: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI("test", "--merge", dir+"/missing.json"); code != exitUsage || !strings.Contains(stderr, "missing.json") {
+		t.Errorf("a missing report: %d %s", code, stderr)
 	}
 }

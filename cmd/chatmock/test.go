@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/contracts"
+	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/spec"
 )
 
@@ -61,14 +64,27 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	nexudusToken := fs.String("nexudus-token", os.Getenv("CHATMOCK_NEXUDUS_TOKEN"), "Nexudus bearer token: --bearer (CHATMOCK_NEXUDUS_TOKEN)")
 	nexudusBasic := fs.String("nexudus-basic", os.Getenv("CHATMOCK_NEXUDUS_BASIC"), "Nexudus user:password: --basic (CHATMOCK_NEXUDUS_BASIC)")
+	shard := fs.String("shard", "", "K/N: run shard K of N, the cases split by a hash of their IDs (a CI matrix; merge the reports with --merge)")
+	merge := fs.Bool("merge", false, "merge the JSON reports given as arguments (shards of one run) into one summary, --junit and --json; sends nothing")
 	if err := fs.parse(args); err != nil {
 		return err
+	}
+	if *merge {
+		paths, err := fs.interspersed(fs.Args())
+		if err != nil {
+			return err
+		}
+		return mergeReports(paths, *junitPath, *jsonPath, stdout)
 	}
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	if *target == "" {
 		return &usageError{"--target is required"}
+	}
+	shardK, shardN, err := parseShard(*shard)
+	if err != nil {
+		return err
 	}
 	if u, err := url.Parse(*target); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &usageError{fmt.Sprintf("--target %q is not an http(s) URL", *target)}
@@ -100,6 +116,11 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	})
 	if err := checkSelection(set, all, apis, ops, include, exclude, len(cases)); err != nil {
 		return err
+	}
+	if shardN > 0 {
+		selected := len(cases)
+		cases = contracts.Shard(cases, shardK, shardN)
+		fmt.Fprintf(stdout, "shard %d/%d: %d of the %d cases selected\n", shardK, shardN, len(cases), selected)
 	}
 	if !*dryRun {
 		o, err := runOptions(*target, *parallel, *timeout, *rate, headers, stdout)
@@ -159,6 +180,67 @@ func runCases(ctx context.Context, set *spec.Set, cases []*contracts.Case, o con
 	if o.Cleanup {
 		fmt.Fprintf(stdout, "\ncleanup: %d created resources deleted, %d kept (no delete operation, or it failed)\n", report.Deleted, len(report.Kept))
 	}
+	if err := writeReports(report, junitPath, jsonPath); err != nil {
+		return err
+	}
+	if report.Unreachable() {
+		return &usageError{"no case reached " + o.Target + ": is it running?"}
+	}
+	if _, failed, _ := report.Counts(); failed > 0 {
+		return &problemsError{failed}
+	}
+	return nil
+}
+
+// mergeReports joins the JSON reports of a run's shards, prints the
+// summary, writes the reports asked for, and fails when a case failed.
+func mergeReports(paths []string, junitPath, jsonPath string, stdout io.Writer) error {
+	if len(paths) == 0 {
+		return &usageError{"--merge takes the JSON reports to merge as arguments"}
+	}
+	var parts []*contracts.Report
+	for _, p := range paths {
+		data, err := inputfile.Read(p, 64<<20)
+		var refused *inputfile.Error
+		switch {
+		case errors.As(err, &refused):
+			return refused
+		case err != nil:
+			return &usageError{fmt.Sprintf("--merge %s: %v", p, err)}
+		}
+		r, err := contracts.ReadJSON(bytes.NewReader(data))
+		if err != nil {
+			return &usageError{fmt.Sprintf("--merge %s: %v", p, err)}
+		}
+		parts = append(parts, r)
+	}
+	report := contracts.Merge(parts...)
+	report.WriteSummary(stdout)
+	if err := writeReports(report, junitPath, jsonPath); err != nil {
+		return err
+	}
+	if _, failed, _ := report.Counts(); failed > 0 {
+		return &problemsError{failed}
+	}
+	return nil
+}
+
+// parseShard reads --shard K/N; 0, 0 when it is not given.
+func parseShard(v string) (int, int, error) {
+	if v == "" {
+		return 0, 0, nil
+	}
+	ks, ns, ok := strings.Cut(v, "/")
+	k, kerr := strconv.Atoi(ks)
+	n, nerr := strconv.Atoi(ns)
+	if !ok || kerr != nil || nerr != nil || n < 1 || k < 1 || k > n || n > 1000 {
+		return 0, 0, &usageError{fmt.Sprintf("--shard %q: want K/N with 1 <= K <= N, such as 2/4", v)}
+	}
+	return k, n, nil
+}
+
+// writeReports writes the --junit and --json reports asked for.
+func writeReports(report *contracts.Report, junitPath, jsonPath string) error {
 	for _, out := range []struct {
 		path  string
 		write func(io.Writer) error
@@ -177,12 +259,6 @@ func runCases(ctx context.Context, set *spec.Set, cases []*contracts.Case, o con
 		if werr != nil {
 			return werr
 		}
-	}
-	if report.Unreachable() {
-		return &usageError{"no case reached " + o.Target + ": is it running?"}
-	}
-	if _, failed, _ := report.Counts(); failed > 0 {
-		return &problemsError{failed}
 	}
 	return nil
 }
