@@ -176,7 +176,10 @@ func (o *resourceOp) create(r *rendered) *answer {
 	rnd := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	id, chosen := o.role.RequestedID(o.ex.req.Body)
 	if chosen {
-		if _, taken := o.tx.Get(o.api, res.Name, keyOf(id)); taken {
+		if rec, taken := o.tx.Get(o.api, res.Name, keyOf(id)); taken {
+			if _, conflict := o.rt.op.Responses["409"]; !conflict {
+				return o.upsert(r, rec)
+			}
 			o.ex.failures = []envelope.Failure{{Class: envelope.ResourceConflict, In: "body", Name: res.IDField,
 				Pointer: "/" + res.IDField, Value: id, HasValue: true,
 				Detail: fmt.Sprintf("a %s with the id %q exists", res.Name, tmpl.Text(id))}}
@@ -209,6 +212,27 @@ func (o *resourceOp) create(r *rendered) *answer {
 	r.value = value
 	if o.role.Location {
 		r.headers["Location"] = o.location(id)
+	}
+	return r.encode()
+}
+
+// upsert answers a create of an id that is held, where the operation
+// documents no 409: the request updates the record (Intercom's
+// createOrUpdateCompany), and the answer shows it.
+func (o *resourceOp) upsert(r *rendered, rec store.Record) *answer {
+	st, err := decodeState(rec.Data)
+	if err != nil {
+		return internalError(err)
+	}
+	st = o.role.Updated(st, o.ex.req.Body, o.rt.s.gen.Now())
+	if rec.Data, err = json.Marshal(st); err != nil {
+		return internalError(err)
+	}
+	if ans := o.storeFailed(o.tx.Replace(o.api, o.role.Resource.Name, rec)); ans != nil {
+		return ans
+	}
+	if r.media != nil {
+		r.value = o.conform(r, o.role.Project(r.value, st))
 	}
 	return r.encode()
 }

@@ -348,3 +348,20 @@ func FuzzInferredResource(f *testing.F) {
 		}
 	})
 }
+
+// A create of an id that is held, by an operation that documents no 409,
+// updates the record (an upsert: Intercom's createOrUpdateCompany).
+func TestInferredCreateOfAHeldIDUpserts(t *testing.T) {
+	s := loadRooms(t, WithOverlayFiles("testdata/rooms-no-conflict.overlay.yaml"))
+	send(t, s, "POST", "/users", "application/json", `{"username":"ada","name":"Ada"}`)
+	if st, v, _ := send(t, s, "POST", "/users", "application/json", `{"username":"ada","name":"Ada L."}`); st != 201 ||
+		jsonText(v) != `{"name":"Ada L.","username":"ada"}` {
+		t.Fatalf("the same id again: %d %s", st, jsonText(v))
+	}
+	if _, v, _ := send(t, s, "GET", "/users/ada", "", ""); jsonText(v) != `{"name":"Ada L.","username":"ada"}` {
+		t.Fatalf("read: %s", jsonText(v))
+	}
+	if n := len(s.Store().List("rooms", "users")); n != 1 {
+		t.Fatalf("%d users held, want 1", n)
+	}
+}

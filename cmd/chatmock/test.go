@@ -177,6 +177,8 @@ func runCases(ctx context.Context, set *spec.Set, cases []*contracts.Case, o con
 	report := contracts.Run(ctx, set, cases, o)
 	fmt.Fprintln(stdout)
 	report.WriteSummary(stdout)
+	passed, failed, skipped := report.Counts()
+	fmt.Fprintf(stdout, "\n%d cases in %s: %d passed, %d failed, %d skipped\n", len(cases), report.Took.Round(time.Millisecond), passed, failed, skipped)
 	if o.Cleanup {
 		fmt.Fprintf(stdout, "\ncleanup: %d created resources deleted, %d kept (no delete operation, or it failed)\n", report.Deleted, len(report.Kept))
 	}
