@@ -31,7 +31,9 @@ func (rt *route) resourceAnswer(ex *exchange, dynamic bool) *answer {
 		return rt.effect(ex, env, refusal)
 	}
 	op := resourceOp{rt: rt, ex: ex, tx: tx, role: rt.res, api: rt.op.Doc.API}
-	op.path = pathValues(rt.op.Path, ex.req.Path)
+	for _, name := range rt.res.PathParams() {
+		op.path = append(op.path, ex.req.Path[name])
+	}
 	if ans := op.parentHeld(); ans != nil {
 		return ans
 	}
@@ -87,17 +89,6 @@ type resourceOp struct {
 	path []string // the path parameters' values, in the path's order
 }
 
-// pathValues are the values of a path template's parameters, in order.
-func pathValues(template string, vars map[string]string) []string {
-	var out []string
-	for _, seg := range strings.Split(template, "/") {
-		if len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' {
-			out = append(out, vars[seg[1:len(seg)-1]])
-		}
-	}
-	return out
-}
-
 // scope is the key prefix of the collection a request is in: its parent's
 // key, "" at the top.
 func (o *resourceOp) scope() string {
@@ -139,7 +130,7 @@ func (o *resourceOp) notFound(r *resource.Resource, key string) *answer {
 	id := key[strings.LastIndexByte(key, '/')+1:]
 	f := envelope.Failure{Class: envelope.ResourceNotFound, In: "path", Value: id, HasValue: true,
 		Detail: fmt.Sprintf("no %s has the id %q", r.Name, id)}
-	if ps := pathParamNames(o.rt.op.Path); len(ps) > 0 {
+	if ps := o.role.PathParams(); len(ps) > 0 {
 		f.Name = ps[len(ps)-1]
 		if r != o.role.Resource && len(ps) > 1 {
 			f.Name = ps[len(ps)-2]
@@ -147,16 +138,6 @@ func (o *resourceOp) notFound(r *resource.Resource, key string) *answer {
 	}
 	o.ex.failures = []envelope.Failure{f}
 	return o.rt.failed(o.ex)
-}
-
-func pathParamNames(template string) []string {
-	var out []string
-	for _, seg := range strings.Split(template, "/") {
-		if len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' {
-			out = append(out, seg[1:len(seg)-1])
-		}
-	}
-	return out
 }
 
 // create stores a new record and answers with it.

@@ -28,9 +28,6 @@ import (
 // collection path it is on.
 const Key = "x-chatmock-resource"
 
-// Template is a compiled template of a declaration.
-type Template = tmpl.Template
-
 type declaration struct {
 	Name   string `json:"name"`
 	Action string `json:"action"`

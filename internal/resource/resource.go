@@ -24,7 +24,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
+	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
 )
 
@@ -89,7 +91,7 @@ type Role struct {
 	// Key is a declared read's, update's or delete's way to name the item
 	// from the request (a template such as {{query.roomId}}); nil: the item
 	// path's parameters.
-	Key *Template
+	Key *tmpl.Template
 	// IDPath is a declared create's path of the id in its answer, "" to
 	// find it by name.
 	IDPath string
@@ -104,7 +106,16 @@ type Role struct {
 	props   map[string]map[string]any // the resource object's properties
 	req     map[string]map[string]any // the request body's properties
 	rd      reader
+
+	params []string // the path's parameter names, in order
+
+	once sync.Once
+	pre  *prepared // see prep
 }
+
+// PathParams are the names of the role's operation's path parameters, in
+// the path's order (the parent's first, the item's own last).
+func (role *Role) PathParams() []string { return role.params }
 
 // Role returns what op does to a resource; nil when it is none.
 func (m *Model) Role(op *spec.Operation) *Role {
@@ -303,7 +314,7 @@ func (m *Model) collection(d *spec.Document, post *spec.Operation, coll, item ma
 		take(Delete, item["DELETE"])
 	}
 	if get := coll["GET"]; get != nil && !declared[get] {
-		l := &Role{Resource: r, Action: List, Op: get}
+		l := &Role{Resource: r, Action: List, Op: get, params: params(get.Path)}
 		l.describe()
 		if l.listArray(r) {
 			l.Paging = pagingOf(get)
@@ -381,7 +392,7 @@ func (r *Resource) Find(a Action) *Role {
 
 // role adds the role of op to r.
 func (r *Resource) role(a Action, op *spec.Operation) *Role {
-	role := &Role{Resource: r, Action: a, Op: op}
+	role := &Role{Resource: r, Action: a, Op: op, params: params(op.Path)}
 	role.describe()
 	r.Roles = append(r.Roles, role)
 	return role
@@ -429,176 +440,6 @@ func documentsLocation(op *spec.Operation, status string) bool {
 	for k := range headers {
 		if strings.EqualFold(k, "Location") {
 			return true
-		}
-	}
-	return false
-}
-
-// locate finds the resource object in the role's success answer: the
-// answer itself, or the object property (data, result, the singular name)
-// that holds an id.
-func (role *Role) locate(param, singular string) {
-	if role.answer == nil {
-		return
-	}
-	root := role.rd.deref(role.answer.SchemaNode(role.Op.Doc))
-	if root == nil || !role.rd.isObject(root) {
-		return
-	}
-	top := role.rd.props(root)
-	if f := idField(top, param, singular); f != "" {
-		role.HasObject, role.object, role.props, role.idField = true, root, top, f
-		return
-	}
-	for _, name := range preferredNames(top, singular) {
-		n := top[name]
-		if ps := role.rd.props(n); idField(ps, param, singular) != "" {
-			role.HasObject, role.Object, role.object, role.props = true, name, n, ps
-			role.idField = idField(ps, param, singular)
-			return
-		}
-	}
-}
-
-// listArray finds a list's array: the answer itself, or its array
-// property whose items are the resource (an id in them, else the one
-// named data, items, results or after the collection).
-func (role *Role) listArray(r *Resource) bool {
-	if role.answer == nil {
-		return false
-	}
-	root := role.rd.deref(role.answer.SchemaNode(role.Op.Doc))
-	if root == nil {
-		return false
-	}
-	if it := role.rd.items(root); it != nil && len(role.rd.types(root)) <= 1 {
-		role.object, role.props, role.HasObject = it, role.rd.props(it), true
-		role.idField = idField(role.props, "", singularOf(lastSegment(r.Collection)))
-		return true
-	}
-	top := role.rd.props(root)
-	singular := singularOf(lastSegment(r.Collection))
-	pick := role.pickArray(top, "", r, singular)
-	if pick == "" {
-		// one level down: Vonage's {"_embedded": {"conversations": [...]}}
-		for _, name := range preferredNames(top, singular) {
-			if inner := role.rd.props(top[name]); len(inner) > 0 {
-				if pick = role.pickArray(inner, name+".", r, singular); pick != "" {
-					break
-				}
-			}
-		}
-	}
-	if pick == "" {
-		return false
-	}
-	n := root
-	for _, name := range strings.Split(pick, ".") {
-		n = role.rd.props(n)[name]
-	}
-	it := role.rd.items(n)
-	role.Array, role.object, role.props, role.HasObject = pick, it, role.rd.props(it), true
-	role.idField = idField(role.props, "", singular)
-	return true
-}
-
-// pickArray is the property of ps (its path, after prefix) that is an
-// array of the resource: the one whose items hold the id, else the only
-// array of objects, else one named data, items, results or after the
-// collection; "" when none is.
-func (role *Role) pickArray(ps map[string]map[string]any, prefix string, r *Resource, singular string) string {
-	var arrays []string
-	for _, name := range preferredNames(ps, singular) {
-		if it := role.rd.items(ps[name]); it != nil && role.rd.isObject(it) && slices.Contains(role.rd.types(ps[name]), "array") {
-			arrays = append(arrays, name)
-		}
-	}
-	for _, name := range arrays {
-		if r.IDField != "" {
-			if _, ok := role.rd.props(role.rd.items(ps[name]))[r.IDField]; ok {
-				return prefix + name
-			}
-		}
-	}
-	if len(arrays) == 1 || len(arrays) > 1 && isListName(arrays[0], lastSegment(r.Collection)) {
-		return prefix + arrays[0]
-	}
-	return ""
-}
-
-// preferredNames orders an object's property names: the usual wrappers
-// first (data, result, item, the singular and plural name), then the rest
-// in order.
-func preferredNames(ps map[string]map[string]any, singular string) []string {
-	rank := func(name string) int {
-		switch n := norm(name); {
-		case n == "data", n == "result", n == "results", n == "item", n == "items":
-			return 0
-		case n == norm(singular), n == norm(singular)+"s":
-			return 1
-		}
-		return 2
-	}
-	names := make([]string, 0, len(ps))
-	for k := range ps {
-		names = append(names, k)
-	}
-	slices.SortFunc(names, func(a, b string) int {
-		if ra, rb := rank(a), rank(b); ra != rb {
-			return ra - rb
-		}
-		return strings.Compare(a, b)
-	})
-	return names
-}
-
-func isListName(name, collection string) bool {
-	n := norm(name)
-	return n == "data" || n == "items" || n == "results" || n == "records" || n == norm(collection)
-}
-
-// idField is the property of an object's properties that holds its id.
-func idField(ps map[string]map[string]any, param, singular string) string {
-	if len(ps) == 0 {
-		return ""
-	}
-	byNorm := map[string]string{}
-	names := make([]string, 0, len(ps))
-	for k := range ps {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	for _, k := range names {
-		if _, seen := byNorm[norm(k)]; !seen {
-			byNorm[norm(k)] = k
-		}
-	}
-	var want []string
-	if param != "" {
-		want = append(want, norm(param))
-	}
-	want = append(want, "id", "sid", "uuid", "uid", norm(singular)+"id", "key")
-	for _, w := range want {
-		if k, ok := byNorm[w]; ok && scalar(ps[k]) {
-			return k
-		}
-	}
-	return ""
-}
-
-// scalar tells whether a schema could be an id: a string or a number.
-func scalar(n map[string]any) bool {
-	t, _ := n["type"].(string)
-	switch t {
-	case "string", "integer", "number", "":
-		_, obj := n["properties"]
-		return !obj
-	}
-	if l, ok := n["type"].([]any); ok {
-		for _, x := range l {
-			if x == "string" || x == "integer" {
-				return true
-			}
 		}
 	}
 	return false

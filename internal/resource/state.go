@@ -161,11 +161,12 @@ func (role *Role) Created(base, body any, path map[string]string, id any, now ti
 		swap(swaps, obj[f], id)
 		obj[f] = id
 	}
+	own := role.prep().own
 	role.fill(obj, rnd, now)
-	role.stamp(obj, now, true) // before the echo: a time the request sets is kept
-	role.echo(obj, toAny(path), swaps, nil)
+	role.stamp(obj, now, true, own) // before the echo: a time the request sets is kept
+	role.echo(obj, toAny(path), swaps, nil, own)
 	rest := State{}
-	role.echo(obj, body, swaps, rest)
+	role.echo(obj, body, swaps, rest, own)
 	replaceIn(obj, swaps)
 	st := tmpl.DeepCopy(obj).(map[string]any)
 	for k, v := range rest {
@@ -199,16 +200,16 @@ func (role *Role) fill(obj State, rnd *rand.Rand, now time.Time) {
 // (unless the object requires them). Time fields named for updates
 // become now.
 func (role *Role) Updated(st State, body any, now time.Time) State {
+	pre := role.prep()
 	out := tmpl.DeepCopy(st).(map[string]any)
 	if role.Action == Replace {
 		sent, _ := body.(map[string]any)
-		required := role.rd.required(role.object)
 		for name := range role.req {
 			if _, ok := sent[name]; ok {
 				continue
 			}
 			for k := range out {
-				if norm(k) == norm(name) && !required[k] && k != role.Resource.IDField {
+				if norm(k) == norm(name) && !pre.required[k] && k != role.Resource.IDField {
 					delete(out, k)
 				}
 			}
@@ -216,11 +217,9 @@ func (role *Role) Updated(st State, body any, now time.Time) State {
 	}
 	// the state's own schema (the create's answer) says what it holds,
 	// whatever this update answers
-	state := *role
-	state.props = role.Resource.stateProps(role.props)
-	state.stamp(out, now, false)
+	role.stamp(out, now, false, pre.state)
 	rest := State{}
-	state.echo(out, body, nil, rest)
+	role.echo(out, body, nil, rest, pre.state)
 	for k, v := range rest {
 		out[k] = v
 	}
@@ -238,10 +237,9 @@ func (role *Role) Project(base any, st State) any {
 	role.overlay(obj, st)
 	// a field the state could hold but does not (a replace left it out)
 	// is not made up from the documented answer, unless it is required
-	held := role.Resource.stateProps(nil)
-	required := role.rd.required(role.object)
+	pre := role.prep()
 	for k := range obj {
-		if _, in := st[k]; !in && held[k] != nil && !required[k] && k != role.idField {
+		if _, in := st[k]; !in && pre.held[k] != nil && !pre.required[k] && k != role.idField {
 			delete(obj, k)
 		}
 	}
@@ -258,19 +256,17 @@ func (role *Role) overlay(obj, st State) {
 			}
 		}
 	}()
-	byNorm := map[string]string{}
-	for k := range role.props {
-		byNorm[norm(k)] = k
-	}
+	own := role.prep().own
 	for k, v := range st {
-		if n, ok := role.props[k]; ok || len(role.props) == 0 {
-			if conv, ok := role.fits(v, n); ok {
-				obj[k] = tmpl.DeepCopy(conv)
-			}
-		} else if p, ok := byNorm[norm(k)]; ok {
-			if conv, ok := role.fits(v, role.props[p]); ok {
-				obj[p] = tmpl.DeepCopy(conv)
-			}
+		p, ok := own.named(k)
+		if len(own.props) == 0 {
+			p, ok = k, true // a schema that names no property takes the state as it is
+		}
+		if !ok {
+			continue
+		}
+		if conv, ok := role.fits(v, own.props[p]); ok {
+			obj[p] = tmpl.DeepCopy(conv)
 		}
 	}
 }
@@ -358,31 +354,20 @@ func (role *Role) setPaging(m map[string]any, page Page, depth int) {
 	}
 }
 
-// echo copies the fields of src that the object has a property for into
-// obj, descending into a src object no property names (a request's
+// echo copies the fields of src that f has a property for into obj,
+// descending into a src object no property names (a request's
 // {"room": {...}} wrapper). swaps collects the values replaced, rest (when
 // not nil) the top-level fields no property names.
-func (role *Role) echo(obj State, src any, swaps map[string]string, rest State) {
+func (role *Role) echo(obj State, src any, swaps map[string]string, rest State, f fields) {
 	m, _ := src.(map[string]any)
 	if m == nil {
 		return
 	}
-	byNorm := map[string]string{}
-	names := make([]string, 0, len(role.props))
-	for k := range role.props {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	for _, k := range names {
-		if _, ok := byNorm[norm(k)]; !ok {
-			byNorm[norm(k)] = k
-		}
-	}
 	for k, v := range m {
-		p, ok := byNorm[norm(k)]
+		p, ok := f.named(k)
 		if !ok {
 			if _, isObj := v.(map[string]any); isObj {
-				role.echo(obj, v, swaps, nil)
+				role.echo(obj, v, swaps, nil, f)
 			}
 			if rest != nil && v != nil {
 				rest[k] = tmpl.DeepCopy(v)
@@ -392,7 +377,7 @@ func (role *Role) echo(obj State, src any, swaps map[string]string, rest State) 
 		if p == role.Resource.IDField {
 			continue
 		}
-		if conv, ok := role.fits(v, role.props[p]); ok {
+		if conv, ok := role.fits(v, f.props[p]); ok {
 			if swaps != nil {
 				swap(swaps, obj[p], conv)
 			}
@@ -401,10 +386,10 @@ func (role *Role) echo(obj State, src any, swaps map[string]string, rest State) 
 	}
 }
 
-// stamp sets the object's time fields: on a create every created or
-// updated one, on an update the updated ones.
-func (role *Role) stamp(obj State, now time.Time, create bool) {
-	for name, n := range role.props {
+// stamp sets the time fields f has: on a create every created or updated
+// one, on an update the updated ones.
+func (role *Role) stamp(obj State, now time.Time, create bool, f fields) {
+	for name, n := range f.props {
 		k := norm(name)
 		updated := strings.Contains(k, "updated") || strings.Contains(k, "modified") || strings.Contains(k, "edited")
 		created := strings.Contains(k, "created") || k == "datecreated" || k == "timestamp"
@@ -588,11 +573,11 @@ func (role *Role) IDOf(obj State) (any, bool) {
 // field a request calls name: a property named so (by norm) whose schema v
 // fits.
 func (role *Role) Accepts(name string, v any) bool {
-	for k, n := range role.props {
-		if norm(k) == norm(name) {
-			_, ok := role.fits(v, n)
-			return ok
-		}
+	own := role.prep().own
+	k, ok := own.named(name)
+	if !ok {
+		return false
 	}
-	return false
+	_, fit := role.fits(v, own.props[k])
+	return fit
 }
