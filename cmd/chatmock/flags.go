@@ -110,6 +110,11 @@ func loadDocuments(ctx context.Context, specs, overlays []string, strict bool, w
 	if err != nil {
 		return nil, err
 	}
+	return loadSources(ctx, srcs, overlays, strict, w)
+}
+
+// loadSources is loadDocuments for sources already found.
+func loadSources(ctx context.Context, srcs []spec.Source, overlays []string, strict bool, w io.Writer) (*spec.Set, error) {
 	ovs, err := spec.ReadOverlays(overlays)
 	if err != nil {
 		return nil, pathError(err)

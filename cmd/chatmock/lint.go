@@ -10,6 +10,7 @@ import (
 	"github.com/chatmock/chatmock/internal/inputfile"
 	"github.com/chatmock/chatmock/internal/lint"
 	"github.com/chatmock/chatmock/internal/resource"
+	"github.com/chatmock/chatmock/spec"
 )
 
 func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -36,7 +37,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if *explain {
-		return explainResources(ctx, fs.Args(), *overlays, stdout, stderr)
+		return explainResources(ctx, srcs, *overlays, stdout, stderr)
 	}
 	r := lint.Run(ctx, srcs)
 	for _, p := range r.Problems {
@@ -51,8 +52,8 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // explainResources prints the resource model of the documents, loaded as
 // serve loads them.
-func explainResources(ctx context.Context, specs, overlays []string, stdout, stderr io.Writer) error {
-	set, err := loadDocuments(ctx, specs, overlays, false, stderr)
+func explainResources(ctx context.Context, srcs []spec.Source, overlays []string, stdout, stderr io.Writer) error {
+	set, err := loadSources(ctx, srcs, overlays, false, stderr)
 	if err != nil {
 		return err
 	}
