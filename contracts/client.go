@@ -85,14 +85,14 @@ func sameOrigin(a, b *url.URL) bool {
 func send(ctx context.Context, o RunOptions, c *Case, res *Result) (*http.Response, []byte, bool) {
 	u, err := RequestURL(o.Target, c)
 	if err != nil {
-		res.Problems = append(res.Problems, err.Error())
+		res.Problems = append(res.Problems, problemf(checkTransport, "%s", err))
 		return nil, nil, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout) // the body's read included
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, c.Method, u, bytes.NewReader(c.Body))
 	if err != nil {
-		res.Problems = append(res.Problems, "the request could not be made: "+err.Error())
+		res.Problems = append(res.Problems, problemf(checkTransport, "the request could not be made: %s", err))
 		return nil, nil, false
 	}
 	for k, v := range c.Header {
@@ -110,7 +110,7 @@ func send(ctx context.Context, o RunOptions, c *Case, res *Result) (*http.Respon
 	}
 	resp, err := o.Client.Do(req)
 	if err != nil {
-		res.Problems = append(res.Problems, "no answer: "+wireError(ctx, err, o.Timeout))
+		res.Problems = append(res.Problems, problemf(checkTransport, "no answer: %s", wireError(ctx, err, o.Timeout)))
 		var op *net.OpError
 		res.unreachable = errors.As(err, &op) && op.Op == "dial"
 		return nil, nil, false
@@ -119,11 +119,11 @@ func send(ctx context.Context, o RunOptions, c *Case, res *Result) (*http.Respon
 	body, err := readAnswer(resp)
 	res.Response = &Got{Status: resp.StatusCode, Header: keptHeader(resp.Header), Body: clip(body), secrets: secrets}
 	if err != nil {
-		res.Problems = append(res.Problems, "the answer's body: "+wireError(ctx, err, o.Timeout))
+		res.Problems = append(res.Problems, problemf(checkTransport, "the answer's body: %s", wireError(ctx, err, o.Timeout)))
 		return nil, nil, false
 	}
 	if items(body) > MaxAnswerItems {
-		res.Problems = append(res.Problems, fmt.Sprintf("the answer's body: more than %d JSON values or XML elements: not checked", MaxAnswerItems))
+		res.Problems = append(res.Problems, problemf(checkTransport, "the answer's body: more than %d JSON values or XML elements: not checked", MaxAnswerItems))
 		return nil, nil, false
 	}
 	return resp, body, true

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,8 +44,8 @@ const tencentCreate = "tencent/create_group/positive/application/json/basic"
 
 func wantProblems(t *testing.T, res *Result, want ...string) {
 	t.Helper()
-	if res.Outcome != Failed || strings.Join(res.Problems, "\n") != strings.Join(want, "\n") {
-		t.Errorf("%s, problems:\n%s\nwant:\n%s", res.Outcome, strings.Join(res.Problems, "\n"), strings.Join(want, "\n"))
+	if res.Outcome != Failed || strings.Join(Messages(res.Problems), "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s, problems:\n%s\nwant:\n%s", res.Outcome, strings.Join(Messages(res.Problems), "\n"), strings.Join(want, "\n"))
 	}
 }
 
@@ -248,9 +249,10 @@ func TestRunCutsProblemsQuotingTheAnswer(t *testing.T) {
 	})
 	res := runOne(t, h, "tencent/create_group/negative/maxLength-Name", RunOptions{})
 	quoting := 0
-	for _, p := range res.Problems {
-		if len(p) > 1<<10+64 {
-			t.Errorf("a problem of %d bytes: %.100s…", len(p), p)
+	for _, pr := range res.Problems {
+		p := pr.Message
+		if len(p) > 1<<10+64 || len(pr.Got) > 1<<10+64 {
+			t.Errorf("a problem of %d bytes (got %d): %.100s…", len(p), len(pr.Got), p)
 		}
 		if strings.HasPrefix(p, "body /ErrorCode: want 10004, got xxx") && strings.Contains(p, "[cut: ") {
 			quoting++
@@ -282,5 +284,51 @@ func TestRunReportsAHostileAnswerSafely(t *testing.T) {
 		if strings.ContainsAny(out, "\x1b\x07\x00") || strings.Contains(out, "ECHOED") || !strings.Contains(out, "usersig=[redacted]") {
 			t.Errorf("%s:\n%q", name, out)
 		}
+	}
+}
+
+// Every problem names its check, and the checks turned off do not count:
+// a 503 in plain text to a valid create fails not_a_server_error,
+// status_code_conformance and positive_data_acceptance; with those three
+// off the same answer passes, with only one of them on only it is reported.
+func TestRunSelectsChecks(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("down for maintenance"))
+	})
+	res := runOne(t, h, tencentCreate, RunOptions{})
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, p.Check)
+	}
+	if want := []string{CheckServerError, CheckStatus, CheckPositive}; !slices.Equal(got, want) {
+		t.Errorf("checks %q, want %q (%q)", got, want, Messages(res.Problems))
+	}
+	if p := res.Problems[0]; p != (Problem{Check: CheckServerError, Pointer: "/status", Expected: "below 500", Got: "503", Message: "status: 503 is a server error"}) {
+		t.Errorf("first problem %+v", p)
+	}
+	off, err := SelectChecks(nil, []string{CheckServerError, CheckStatus + "," + CheckPositive})
+	if err == nil {
+		t.Fatalf("a comma in a check name was taken: %v", off)
+	}
+	off, err = SelectChecks(nil, []string{CheckServerError, CheckStatus, CheckPositive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := runOne(t, h, tencentCreate, RunOptions{Checks: off}); res.Outcome != Passed {
+		t.Errorf("with the three off: %s %q", res.Outcome, Messages(res.Problems))
+	}
+	only, err := SelectChecks([]string{CheckStatus}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := runOne(t, h, tencentCreate, RunOptions{Checks: only}); res.Outcome != Failed || len(res.Problems) != 1 || res.Problems[0].Check != CheckStatus {
+		t.Errorf("with only %s: %s %+v", CheckStatus, res.Outcome, res.Problems)
+	}
+	// Transport problems count whatever is selected.
+	closed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) })
+	if res := runOne(t, closed, tencentCreate, RunOptions{Checks: only}); res.Outcome != Failed || res.Problems[0].Check != "transport" {
+		t.Errorf("a dropped connection: %s %+v", res.Outcome, res.Problems)
 	}
 }

@@ -95,7 +95,7 @@ func TestDefectsAreCaught(t *testing.T) {
 				srv := httptest.NewServer(defective(mock.Handler(), tt.breakIt))
 				res := Run(context.Background(), set, []*Case{c}, RunOptions{Target: srv.URL}).Results[0]
 				srv.Close()
-				if res.Outcome == Failed && strings.Contains(strings.Join(res.Problems, "\n"), tt.want) {
+				if res.Outcome == Failed && strings.Contains(strings.Join(Messages(res.Problems), "\n"), tt.want) {
 					failed++
 				}
 			}

@@ -21,7 +21,7 @@ func TestShardAndMerge(t *testing.T) {
 			seen[c.ID]++
 			r.Results[i] = &Result{Case: c, Outcome: Passed}
 		}
-		r.Results[0].Outcome, r.Results[0].Problems = Failed, []string{"status: want 200"}
+		r.Results[0].Outcome, r.Results[0].Problems = Failed, []Problem{{Check: CheckStatus, Message: "status: want 200"}}
 		var buf bytes.Buffer
 		if err := r.WriteJSON(&buf); err != nil {
 			t.Fatal(err)

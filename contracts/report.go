@@ -237,11 +237,11 @@ func junitCaseOf(res *Result) junitCase {
 	case Failed:
 		msg := "failed"
 		if len(res.Problems) > 0 {
-			msg = res.Problems[0]
+			msg = res.Problems[0].Message
 		}
 		var b strings.Builder
 		for _, p := range res.Problems {
-			b.WriteString(p)
+			b.WriteString(p.Check + ": " + p.Message)
 			b.WriteByte('\n')
 		}
 		b.WriteString("\nrequest:\n")
@@ -294,16 +294,16 @@ type jsonReport struct {
 }
 
 type jsonResult struct {
-	ID        string   `json:"id"`
-	API       string   `json:"api"`
-	Operation string   `json:"operation"`
-	Tags      []string `json:"tags"`
-	Outcome   string   `json:"outcome"`
-	Problems  []string `json:"problems"`
-	Reason    string   `json:"reason"`
-	Request   *Sent    `json:"request"`
-	Response  *Got     `json:"response"`
-	TookMs    float64  `json:"tookMs"`
+	ID        string    `json:"id"`
+	API       string    `json:"api"`
+	Operation string    `json:"operation"`
+	Tags      []string  `json:"tags"`
+	Outcome   string    `json:"outcome"`
+	Problems  []Problem `json:"problems"`
+	Reason    string    `json:"reason"`
+	Request   *Sent     `json:"request"`
+	Response  *Got      `json:"response"`
+	TookMs    float64   `json:"tookMs"`
 }
 
 // WriteJSON writes a machine-readable report, indented, keys in a fixed
@@ -335,7 +335,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 			Operation: info.operation,
 			Tags:      append([]string{}, info.tags...),
 			Outcome:   res.Outcome,
-			Problems:  append([]string{}, res.Problems...),
+			Problems:  append([]Problem{}, res.Problems...),
 			Reason:    res.Reason,
 			TookMs:    reportMillis(res.Took),
 		}
@@ -388,7 +388,7 @@ func (r *Report) WriteSummary(w io.Writer) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "\nFAIL %s\n", reportInfoOf(res).id)
 		for _, p := range res.Problems {
-			fmt.Fprintf(&b, "  %s\n", p)
+			fmt.Fprintf(&b, "  %s  [%s]\n", p.Message, p.Check)
 		}
 		b.WriteString("  request:\n")
 		reportWriteSent(&b, res.Request, reportSummaryBodyLimit, "    ")

@@ -35,7 +35,7 @@ func reportFixture() *Report {
 			{
 				Case:     &Case{ID: "tencent/importAccount/negative/missing/Identifier", API: "tencent", Operation: "importAccount", Tags: []string{"negative"}},
 				Outcome:  Failed,
-				Problems: []string{"/ErrorCode: expected 70402, got 0", "status: expected 400, got 200"},
+				Problems: []Problem{{Check: CheckNegative, Pointer: "/ErrorCode", Expected: "70402", Got: "0", Message: "/ErrorCode: expected 70402, got 0"}, {Check: CheckStatus, Message: "status: expected 400, got 200"}},
 				Request: &Sent{
 					Method:  "POST",
 					URL:     "http://localhost:8080/v4/im_open_login_svc/account_import?usersig=SECRET&contenttype=json",
@@ -134,7 +134,7 @@ func TestReportJUnit(t *testing.T) {
 		t.Errorf("failure = %q (%s)", fail.Failure.Message, fail.Failure.Type)
 	}
 	for _, want := range []string{
-		"/ErrorCode: expected 70402, got 0\nstatus: expected 400, got 200\n",
+		"negative_data_rejection: /ErrorCode: expected 70402, got 0\nstatus_code_conformance: status: expected 400, got 200\n",
 		"request:\nPOST http://localhost:8080/v4/im_open_login_svc/account_import?usersig=[redacted]&contenttype=json\n",
 		"Content-Type: application/json\n",
 		`{"Nick":"x"}`,
@@ -155,7 +155,7 @@ func TestReportJUnitBadBytes(t *testing.T) {
 	r := reportFixture()
 	bad := "a\x00\x01b\xff\xfec]]>d\x1b[31m\uffff"
 	f := r.Results[1]
-	f.Problems = []string{"bad " + bad}
+	f.Problems = []Problem{{Check: CheckSchema, Message: "bad " + bad}}
 	f.Response.Body = bad + strings.Repeat("x", 100<<10)
 	f.Request.Body = bad
 	f.Case.ID += bad
@@ -193,7 +193,8 @@ func TestReportJSON(t *testing.T) {
 		Totals  map[string]int
 		Results []struct {
 			ID, API, Operation, Outcome, Reason string
-			Tags, Problems                      []string
+			Tags                                []string
+			Problems                            []Problem
 			Request                             *Sent
 			Response                            *Got
 			TookMs                              float64
@@ -229,6 +230,16 @@ func TestReportJSON(t *testing.T) {
 	if f.Outcome != Failed || len(f.Problems) != 2 || f.Request == nil || f.Response.Status != 200 || f.TookMs != 1234.567 || f.API != "tencent" || f.Operation != "importAccount" {
 		t.Errorf("failure = %+v", f)
 	}
+	if p := f.Problems[0]; p != (Problem{Check: CheckNegative, Pointer: "/ErrorCode", Expected: "70402", Got: "0", Message: "/ErrorCode: expected 70402, got 0"}) {
+		t.Errorf("problem = %+v", p)
+	}
+	if !strings.Contains(buf.String(), `"check": "negative_data_rejection",
+          "pointer": "/ErrorCode",
+          "expected": "70402",
+          "got": "0",
+          "message": "/ErrorCode: expected 70402, got 0"`) {
+		t.Errorf("the problem's keys are not in their order:\n%s", buf.String())
+	}
 	if s := got.Results[2]; s.Reason == "" || s.Request != nil || s.Problems == nil || len(s.Problems) != 0 {
 		t.Errorf("skip = %+v", s)
 	}
@@ -254,8 +265,8 @@ tencent  1       1       0
 TOTAL    1       1       1
 
 FAIL tencent/importAccount/negative/missing/Identifier
-  /ErrorCode: expected 70402, got 0
-  status: expected 400, got 200
+  /ErrorCode: expected 70402, got 0  [negative_data_rejection]
+  status: expected 400, got 200  [status_code_conformance]
   request:
     POST http://localhost:8080/v4/im_open_login_svc/account_import?usersig=[redacted]&contenttype=json
     Authorization: [redacted]

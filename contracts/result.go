@@ -12,11 +12,11 @@ const (
 // Result is what running one case found.
 type Result struct {
 	Case     *Case
-	Outcome  string   // Passed, Failed or Skipped
-	Problems []string // for a failure: each "where: what was expected, what came" (a JSON pointer and the keyword or rule)
-	Reason   string   // for a skip: why
-	Request  *Sent    // nil when nothing was sent
-	Response *Got     // nil when no answer came
+	Outcome  string    // Passed, Failed or Skipped
+	Problems []Problem // for a failure: each with its check, where (a JSON pointer), the keyword or rule, what was expected and what came
+	Reason   string    // for a skip: why
+	Request  *Sent     // nil when nothing was sent
+	Response *Got      // nil when no answer came
 	Took     time.Duration
 	Created  []string // keys of the resources the case created
 

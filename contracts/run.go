@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/schema/schemanode"
 	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
@@ -32,6 +34,7 @@ type RunOptions struct {
 	// ShowSecrets keeps the credentials in the curl commands that
 	// reproduce failures; they are redacted without it.
 	ShowSecrets bool
+	Checks      CheckSet // the checks that count; nil: every one
 }
 
 // Run sends the cases and checks every answer.
@@ -120,8 +123,12 @@ func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Re
 	start := time.Now()
 	defer func() {
 		res.Took = time.Since(start)
+		res.Problems = o.Checks.keep(res.Problems)
 		for i, p := range res.Problems {
-			res.Problems[i] = reportCut(p, maxProblemBytes) // a problem may quote the answer
+			// a problem may quote the answer
+			res.Problems[i].Message = reportCut(p.Message, maxProblemBytes)
+			res.Problems[i].Got = reportCut(p.Got, maxProblemBytes)
+			res.Problems[i].Expected = reportCut(p.Expected, maxProblemBytes)
 		}
 		res.Outcome = Passed
 		if len(res.Problems) > 0 {
@@ -143,7 +150,7 @@ func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Re
 		return res
 	}
 	if keyErr != nil || key == "" {
-		res.Problems = append(res.Problems, fmt.Sprintf("the created key: %v", keyErr))
+		res.Problems = append(res.Problems, problemf(CheckAvailability, "the created key: %v", keyErr))
 		return res
 	}
 	for i, step := range c.Steps {
@@ -155,12 +162,16 @@ func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Re
 		resp, body, ok := send(ctx, o, sc, sr)
 		prefix := fmt.Sprintf("step %d (%s): ", i+1, step.Op.ID)
 		if !ok {
-			res.Problems = append(res.Problems, prefix+strings.Join(sr.Problems, "; "))
+			for _, p := range sr.Problems {
+				p.Step, p.Message = i+1, prefix+p.Message
+				res.Problems = append(res.Problems, p)
+			}
 			return res
 		}
 		res.Request, res.Response = sr.Request, sr.Response
 		for _, p := range stepProblems(step, sc, resp, body, key) {
-			res.Problems = append(res.Problems, prefix+p)
+			p.Step, p.Message = i+1, prefix+p.Message
+			res.Problems = append(res.Problems, p)
 		}
 		if step.Op.Store != nil && step.Op.Store.Delete != nil {
 			res.Created = nil // the sequence destroyed what it made
@@ -207,7 +218,7 @@ func cleanup(ctx context.Context, o RunOptions, set *spec.Set, r *Report) (delet
 
 // stepProblems checks a step's answer: against the documents, and as the
 // step expects — a success that shows the key, or a refusal.
-func stepProblems(step *Step, c *Case, resp *http.Response, body []byte, key string) []string {
+func stepProblems(step *Step, c *Case, resp *http.Response, body []byte, key string) []Problem {
 	problems := check(step.Op, &Case{Expect: c.Expect, Want: &Want{Success: true}, Credentials: c.Credentials}, resp, body)
 	var value any
 	if len(body) > 0 {
@@ -216,21 +227,34 @@ func stepProblems(step *Step, c *Case, resp *http.Response, body []byte, key str
 	refused := resp.StatusCode >= 400 || looksLikeError(step.Op, value)
 	switch step.Expect {
 	case "error":
-		problems = slices.DeleteFunc(problems, func(p string) bool {
-			return strings.HasPrefix(p, "status: want a success") || strings.HasPrefix(p, "body: a success was expected")
-		})
+		problems = slices.DeleteFunc(problems, func(p Problem) bool { return p.Check == CheckPositive })
 		if !refused {
-			problems = append(problems, "want the API to refuse this (the resource was already created or destroyed), it answered a success")
+			problems = append(problems, problemf(step.check(), "want the API to refuse this (the resource was already created or destroyed), it answered a success"))
 		}
 	case "read":
 		// A read that names the key in its path (a group's accounts) shows it
 		// found the resource by succeeding; one that sends the key in its body
 		// (Tencent's GroupIdList) must show it in the answer.
 		if !refused && !bytes.Contains(body, []byte(key)) && !pathNames(resp.Request, key) {
-			problems = append(problems, fmt.Sprintf("the answer does not show the created key %q", key))
+			problems = append(problems, Problem{Check: CheckAvailability, Expected: key,
+				Message: fmt.Sprintf("the answer does not show the created key %q", key)})
+		}
+	}
+	for i, p := range problems {
+		if p.Check == CheckPositive && step.Expect == "read" {
+			problems[i].Check = CheckAvailability // the read of what was just made failed
 		}
 	}
 	return problems
+}
+
+// check is the check a step's refusal answers to: a second create of a
+// unique key, or a use of a destroyed resource.
+func (s *Step) check() string {
+	if s.Op.Store != nil && s.Op.Store.Create != nil {
+		return CheckDuplicate
+	}
+	return CheckUseAfterFree
 }
 
 // pathNames tells whether one segment of the request's path is key.
@@ -281,9 +305,13 @@ func documentsErrors(op *spec.Operation) bool {
 }
 
 // check compares an answer with the documents and with the case.
-func check(op *spec.Operation, c *Case, resp *http.Response, body []byte) []string {
-	var problems []string
+func check(op *spec.Operation, c *Case, resp *http.Response, body []byte) []Problem {
+	var problems []Problem
 	status := strconv.Itoa(resp.StatusCode)
+	if resp.StatusCode >= 500 {
+		problems = append(problems, Problem{Check: CheckServerError, Pointer: "/status", Expected: "below 500", Got: status,
+			Message: fmt.Sprintf("status: %d is a server error", resp.StatusCode)})
+	}
 	// The status as documented: exactly, by its class, or by default (a
 	// response without content documents its status all the same).
 	documented, ok := op.Responses[status]
@@ -296,21 +324,27 @@ func check(op *spec.Operation, c *Case, resp *http.Response, body []byte) []stri
 	refusal := c.Want != nil && !c.Want.Success
 	undocumentedRefusal := refusal && resp.StatusCode >= 400 && resp.StatusCode < 500 && !documentsErrors(op)
 	if !ok && !undocumentedRefusal {
-		problems = append(problems, fmt.Sprintf("status: %d is not a status the operation documents (%s)%s", resp.StatusCode, strings.Join(op.Statuses(), ", "), redirectNote(resp, c)))
+		problems = append(problems, Problem{Check: CheckStatus, Pointer: "/status", Expected: strings.Join(op.Statuses(), ", "), Got: status,
+			Message: fmt.Sprintf("status: %d is not a status the operation documents (%s)%s", resp.StatusCode, strings.Join(op.Statuses(), ", "), redirectNote(resp, c))})
 	}
 	var value any
 	if len(body) > 0 && len(documented) > 0 {
-		mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+		ct := resp.Header.Get("Content-Type")
+		mt, _, _ := mime.ParseMediaType(ct)
 		var media *spec.Media
+		var types []string
 		for _, m := range documented {
+			types = append(types, m.Type)
 			if strings.EqualFold(m.Type, mt) {
 				media = m
 			}
 		}
 		if media == nil {
-			problems = append(problems, fmt.Sprintf("Content-Type: %q is not documented for %s", resp.Header.Get("Content-Type"), status))
+			problems = append(problems, Problem{Check: CheckContentType, Pointer: "/header/Content-Type", Expected: strings.Join(types, ", "), Got: ct,
+				Message: fmt.Sprintf("Content-Type: %q is not documented for %s", ct, status)})
 		} else if v, err := media.Decode(body); err != nil {
-			problems = append(problems, "body: does not parse as "+media.Type+": "+err.Error())
+			problems = append(problems, Problem{Check: CheckContentType, Pointer: "/body", Keyword: "parse", Expected: media.Type,
+				Message: "body: does not parse as " + media.Type + ": " + err.Error()})
 		} else {
 			value = v
 			// A body of another kind (YAML, text) is only its text here:
@@ -318,7 +352,8 @@ func check(op *spec.Operation, c *Case, resp *http.Response, body []byte) []stri
 			if media.Schema != nil && (media.Kind != spec.KindOther || textSchema(op.Doc, media)) {
 				if err := media.Schema.Validate(v); err != nil {
 					for _, viol := range spec.Violations(err) {
-						problems = append(problems, fmt.Sprintf("body %s: %s (%s)", orRoot(viol.Pointer), viol.Message, viol.Keyword))
+						problems = append(problems, Problem{Check: CheckSchema, Pointer: orRoot(viol.Pointer), Keyword: viol.Keyword,
+							Message: fmt.Sprintf("body %s: %s (%s)", orRoot(viol.Pointer), viol.Message, viol.Keyword)})
 					}
 				}
 			}
@@ -326,31 +361,42 @@ func check(op *spec.Operation, c *Case, resp *http.Response, body []byte) []stri
 	}
 	for _, h := range requiredHeaders(op, status) {
 		if resp.Header.Get(h) == "" {
-			problems = append(problems, "header "+h+": required by the document, missing")
+			problems = append(problems, Problem{Check: CheckHeaders, Pointer: "/header/" + h, Keyword: "required",
+				Message: "header " + h + ": required by the document, missing"})
 		}
 	}
 	return append(problems, expectation(op, c, resp.StatusCode, value)...)
 }
 
 // expectation checks what this case wants: a success, or the declared error.
-func expectation(op *spec.Operation, c *Case, status int, value any) []string {
+func expectation(op *spec.Operation, c *Case, status int, value any) []Problem {
 	w := c.Want
+	got := strconv.Itoa(status)
 	if w == nil || w.Success {
-		if !slices.Contains(c.Expect, strconv.Itoa(status)) && !slices.Contains(c.Expect, strconv.Itoa(status/100)+"XX") {
-			return []string{fmt.Sprintf("status: want a success (%s), got %d", strings.Join(c.Expect, " or "), status)}
+		if !slices.Contains(c.Expect, got) && !slices.Contains(c.Expect, strconv.Itoa(status/100)+"XX") {
+			return []Problem{{Check: CheckPositive, Pointer: "/status", Expected: strings.Join(c.Expect, " or "), Got: got,
+				Message: fmt.Sprintf("status: want a success (%s), got %d", strings.Join(c.Expect, " or "), status)}}
 		}
 		if looksLikeError(op, value) {
-			return []string{"body: a success was expected, the answer is the API's error envelope"}
+			return []Problem{{Check: CheckPositive, Pointer: "/body", Keyword: "envelope", Expected: "a success", Got: "the API's error envelope",
+				Message: "body: a success was expected, the answer is the API's error envelope"}}
 		}
 		return nil
 	}
-	var problems []string
+	check := CheckNegative
+	if w.Failure.Class == envelope.Security {
+		check = CheckIgnoredAuth
+	}
+	var problems []Problem
 	if w.Status != 0 && status != w.Status {
-		problems = append(problems, fmt.Sprintf("status: want %d for %s, got %d", w.Status, describe(w), status))
+		problems = append(problems, Problem{Check: check, Pointer: "/status", Keyword: w.Failure.Keyword, Expected: strconv.Itoa(w.Status), Got: got,
+			Message: fmt.Sprintf("status: want %d for %s, got %d", w.Status, describe(w), status)})
 	}
 	if w.Body != nil {
 		for _, p := range match(w.Body, value, "") {
-			problems = append(problems, p+" (for "+describe(w)+")")
+			p.Check, p.Keyword = check, cmp.Or(w.Failure.Keyword, string(w.Failure.Class))
+			p.Message += " (for " + describe(w) + ")"
+			problems = append(problems, p)
 		}
 	}
 	return problems
@@ -369,18 +415,23 @@ func describe(w *Want) string {
 
 // match checks that got has what want has: every key, and every value that
 // is a code rather than prose (numbers, booleans, strings without spaces).
-func match(want, got any, ptr string) []string {
+// Its problems name where and what, not the check.
+func match(want, got any, ptr string) []Problem {
+	mismatch := func(expected, gotText, format string, args ...any) []Problem {
+		return []Problem{{Pointer: orRoot(ptr), Expected: expected, Got: gotText, Message: fmt.Sprintf(format, args...)}}
+	}
 	switch w := want.(type) {
 	case map[string]any:
 		g, ok := got.(map[string]any)
 		if !ok {
-			return []string{fmt.Sprintf("body %s: want an object, got %s", orRoot(ptr), shown(got))}
+			return mismatch("an object", shown(got), "body %s: want an object, got %s", orRoot(ptr), shown(got))
 		}
-		var out []string
+		var out []Problem
 		for k, wv := range w {
 			gv, ok := g[k]
 			if !ok {
-				out = append(out, fmt.Sprintf("body %s: missing", orRoot(ptr+spec.Pointer(k))))
+				at := orRoot(ptr + spec.Pointer(k))
+				out = append(out, Problem{Pointer: at, Expected: tmpl.Text(wv), Got: "missing", Message: fmt.Sprintf("body %s: missing", at)})
 				continue
 			}
 			out = append(out, match(wv, gv, ptr+spec.Pointer(k))...)
@@ -389,9 +440,9 @@ func match(want, got any, ptr string) []string {
 	case []any:
 		g, ok := got.([]any)
 		if !ok || len(g) < len(w) {
-			return []string{fmt.Sprintf("body %s: want %d item(s), got %s", orRoot(ptr), len(w), shown(got))}
+			return mismatch(fmt.Sprintf("%d item(s)", len(w)), shown(got), "body %s: want %d item(s), got %s", orRoot(ptr), len(w), shown(got))
 		}
-		var out []string
+		var out []Problem
 		for i := range w {
 			out = append(out, match(w[i], g[i], ptr+"/"+strconv.Itoa(i))...)
 		}
@@ -404,7 +455,7 @@ func match(want, got any, ptr string) []string {
 	_, object := got.(map[string]any)
 	_, array := got.([]any)
 	if object || array || tmpl.Text(want) != tmpl.Text(got) {
-		return []string{fmt.Sprintf("body %s: want %s, got %s", orRoot(ptr), tmpl.Text(want), shown(got))}
+		return mismatch(tmpl.Text(want), shown(got), "body %s: want %s, got %s", orRoot(ptr), tmpl.Text(want), shown(got))
 	}
 	return nil
 }

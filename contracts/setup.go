@@ -90,7 +90,7 @@ func runSetups(ctx context.Context, o RunOptions, c *Case) (*Case, string) {
 		resp, body, ok := send(ctx, o, sc, sr)
 		name := s.Role.Resource.Name
 		if !ok {
-			return nil, fmt.Sprintf("it needs a %s, and creating one failed: %s", name, strings.Join(sr.Problems, "; "))
+			return nil, fmt.Sprintf("it needs a %s, and creating one failed: %s", name, strings.Join(Messages(sr.Problems), "; "))
 		}
 		if resp.StatusCode >= 300 {
 			return nil, fmt.Sprintf("it needs a %s, and %s answered %d", name, s.Role.Op.ID, resp.StatusCode)

@@ -51,6 +51,9 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"test", "--target", "http://127.0.0.1:9", "--operation", "nope"}, exitUsage, "", "--operation nope: the documents have no such operationId"},
 		{[]string{"test", "--target", "http://127.0.0.1:9", "--include", "bogus"}, exitUsage, "", "--include bogus: the documents have no such tag (they have: generated, negative, positive, stateful)"},
 		{[]string{"test", "--target", "http://127.0.0.1:9", "--api", "nexudus", "--operation", "create_group"}, exitUsage, "", "the selection (--api, --operation, --include, --exclude) leaves no case to send"},
+		{[]string{"test", "--target", "http://127.0.0.1:9", "--checks", "not_a_server_eror"}, exitUsage, "", `no check is called "not_a_server_eror"; the checks are not_a_server_error, status_code_conformance,`},
+		{[]string{"test", "--target", "http://127.0.0.1:9", "--checks", "use_after_free", "--exclude-checks", "use_after_free"}, exitUsage, "", "leave no check to run"},
+		{[]string{"test", "--list-checks"}, exitOK, "response_schema_conformance   the body conforms to the documented schema\n", ""},
 		{[]string{"test", "--target", "http://127.0.0.1:9", "--rate", "fast"}, exitUsage, "", `--rate "fast": want N/s`},
 	}
 	for _, tt := range tests {

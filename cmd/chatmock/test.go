@@ -39,7 +39,10 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.Var(&apis, "api", "only this API (repeatable)")
 	fs.Var(&ops, "operation", "only this operationId (repeatable)")
 	dryRun := fs.Bool("dry-run", false, "list the cases and send nothing")
-	var include, exclude, headers listFlag
+	var include, exclude, headers, checks, noChecks listFlag
+	fs.Var(&checks, "checks", "only these checks, comma-separated or repeated (all: every one; the list: --list-checks)")
+	fs.Var(&noChecks, "exclude-checks", "not these checks, comma-separated or repeated")
+	listChecks := fs.Bool("list-checks", false, "print the checks and what each asserts, and exit")
 	fs.Var(&include, "include", "only cases with this tag: positive, negative (repeatable)")
 	fs.Var(&exclude, "exclude", "no cases with this tag (repeatable)")
 	fs.Var(&headers, "header", "'K: V' sent with every request (repeatable)")
@@ -78,6 +81,17 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if *listChecks {
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		for _, c := range contracts.Checks {
+			fmt.Fprintf(tw, "%s\t%s\n", c.Name, c.Asserts)
+		}
+		return tw.Flush()
+	}
+	selected, err := contracts.SelectChecks(splitCommas(checks), splitCommas(noChecks))
+	if err != nil {
+		return &usageError{err.Error()}
 	}
 	if *target == "" {
 		return &usageError{"--target is required"}
@@ -130,7 +144,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err := reachable(ctx, *target, *timeout, *waitFor); err != nil {
 			return err
 		}
-		o.Cleanup, o.ShowSecrets = *cleanupFlag, *showSecrets
+		o.Cleanup, o.ShowSecrets, o.Checks = *cleanupFlag, *showSecrets, selected
 		return runCases(ctx, set, cases, o, *junitPath, *jsonPath, stdout)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
@@ -225,6 +239,19 @@ func mergeReports(paths []string, junitPath, jsonPath string, stdout io.Writer) 
 		return &problemsError{failed}
 	}
 	return nil
+}
+
+// splitCommas is the items of repeated, comma-separated flag values.
+func splitCommas(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		for item := range strings.SplitSeq(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+	}
+	return out
 }
 
 // parseShard reads --shard K/N; 0, 0 when it is not given.
