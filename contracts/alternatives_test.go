@@ -11,14 +11,14 @@ import (
 	"github.com/chatmock/chatmock/spec"
 )
 
-// loadStrict loads one document, refusing any defect.
-func loadStrict(t *testing.T, path string) *spec.Set {
+// loadSet loads one document, with opts (spec.Strict: refusing any defect).
+func loadSet(t *testing.T, path string, opts ...spec.LoadOption) *spec.Set {
 	t.Helper()
 	srcs, err := spec.FromPaths([]string{path})
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := spec.Load(context.Background(), srcs, spec.Strict())
+	set, err := spec.Load(context.Background(), srcs, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func loadStrict(t *testing.T, path string) *spec.Set {
 // negative cases drop every credential, and none claims that a bad
 // Authorization value fails where an apiKey named Authorization takes any.
 func TestSecurityAlternatives(t *testing.T) {
-	set := loadStrict(t, "testdata/alternatives.yaml")
+	set := loadSet(t, "testdata/alternatives.yaml", spec.Strict())
 	cases, err := Derive(set, Credentials{Bearer: "t", Basic: "u:p", Query: map[string]string{"X-Key": "k", "Authorization": "k"}})
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func TestSecurityAlternatives(t *testing.T) {
 // The runner sends multipart, text and binary bodies the mock takes: a
 // generated positive case per operation passes, and so do the negatives.
 func TestOtherBodiesRoundTrip(t *testing.T) {
-	set := loadStrict(t, "../mockserver/testdata/bodies.yaml")
+	set := loadSet(t, "../mockserver/testdata/bodies.yaml", spec.Strict())
 	cases, err := Derive(set, Credentials{})
 	if err != nil {
 		t.Fatal(err)

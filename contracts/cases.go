@@ -42,6 +42,7 @@ type Case struct {
 	Skip      string   // why the case is not sent, when it is not
 	Steps     []*Step  // stateful sequences: what follows the create this case makes
 	Setup     []*Setup // creates sent first, whose ids fill the path (an inferred resource's item or parent)
+	Flow      *Flow    // stateful sequences on any document: what follows the create or linked answer this case makes
 	// Credentials are what the operation's security asks for; the names
 	// of its API keys are redacted wherever the case is reported.
 	Credentials []spec.Credential
@@ -129,7 +130,8 @@ func Derive(set *spec.Set, creds Credentials) ([]*Case, error) {
 			}
 		}
 	}
-	if err := addSetups(set, out); err != nil {
+	out, err := addSetups(set, out)
+	if err != nil {
 		return nil, err
 	}
 	for _, c := range out {

@@ -19,9 +19,10 @@ import (
 // mock answers from, so the two cannot drift apart.
 type Want struct {
 	Failure envelope.Failure
-	Status  int
-	Body    any  // the rendered error body: its codes and pointers must match
-	Success bool // the API does not check this (the declaration ignores it): expect a success
+	Status  int   // the status; 0: any refusal (4xx), the document declaring none for the failure
+	Accept  []int // the other statuses that answer it as well: those of its kind the operation documents
+	Body    any   // the rendered error body: its codes and pointers must match
+	Success bool  // the API does not check this (the declaration ignores it): expect a success
 }
 
 // deriveNegative lists one case per constraint of the operation's JSON
@@ -146,6 +147,20 @@ func want(op *spec.Operation, c *Case, f envelope.Failure) *Want {
 		// The API's declared envelope: its codes must be in the answer. An
 		// answer the document only describes is checked by its schema.
 		w.Body = resp.Body
+		return w
+	}
+	// The document's own error responses: any it documents for the
+	// failure's kind (400 or 422 for a schema failure, 401 or 403 for
+	// credentials) answers it. Where it documents none, the mock's stand-in
+	// (its nearest documented 4xx, or problem+json) is no declaration: any
+	// refusal is right.
+	for _, s := range envelope.Fitting(f.Class) {
+		if _, ok := op.Responses[strconv.Itoa(s)]; ok {
+			w.Accept = append(w.Accept, s)
+		}
+	}
+	if !slices.Contains(w.Accept, w.Status) {
+		w.Status, w.Accept = 0, nil
 	}
 	return w
 }
@@ -357,15 +372,35 @@ var envelopeProbe = envelope.Failure{Class: envelope.Schema, Pointer: "/chatmock
 
 // Expected says in a few words what the case expects.
 func (c *Case) Expected() string {
-	if len(c.Steps) > 0 {
-		steps := make([]string, len(c.Steps))
-		for i, s := range c.Steps {
-			steps[i] = s.Op.ID + " (" + s.Expect + ")"
+	var steps []string
+	for _, s := range c.Steps {
+		steps = append(steps, s.Op.ID+" ("+s.Expect+")")
+	}
+	if c.Flow != nil {
+		for _, s := range c.Flow.Steps {
+			steps = append(steps, s.Op.ID+" ("+s.Expect+")")
 		}
+	}
+	if len(steps) > 0 {
 		return strings.Join(c.Expect, " or ") + ", then " + strings.Join(steps, ", then ")
 	}
 	if c.Want == nil || c.Want.Success {
 		return strings.Join(c.Expect, " or ")
 	}
-	return fmt.Sprintf("%d for %s", c.Want.Status, describe(c.Want))
+	return fmt.Sprintf("%s for %s", c.Want.statuses(), describe(c.Want))
+}
+
+// statuses are the statuses the case accepts, as text: "400 or 422",
+// "4xx".
+func (w *Want) statuses() string {
+	if w.Status == 0 {
+		return "4xx"
+	}
+	out := []string{strconv.Itoa(w.Status)}
+	for _, s := range w.Accept {
+		if s != w.Status {
+			out = append(out, strconv.Itoa(s))
+		}
+	}
+	return strings.Join(out, " or ")
 }

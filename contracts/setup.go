@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/chatmock/chatmock/internal/resource"
-	"github.com/chatmock/chatmock/internal/tmpl"
 	"github.com/chatmock/chatmock/spec"
 )
 
@@ -28,11 +27,12 @@ type Setup struct {
 // resource the creates it needs: a read, update or delete of /rooms/{id}
 // creates a room first, a message posted to /rooms/{roomId}/messages
 // creates its room. A case whose needed create has no valid request is
-// skipped, saying so.
-func addSetups(set *spec.Set, cases []*Case) error {
+// skipped, saying so. The flows of the inferred resources and of the
+// documents' links follow the cases (deriveFlows).
+func addSetups(set *spec.Set, cases []*Case) ([]*Case, error) {
 	model, err := resource.Infer(set)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ops := map[string]*spec.Operation{}
 	for _, op := range set.Operations() {
@@ -68,19 +68,19 @@ func addSetups(set *spec.Set, cases []*Case) error {
 			c.Setup = append(c.Setup, &Setup{Role: create, Case: base})
 		}
 	}
-	return nil
+	return append(cases, deriveFlows(set, model, creates)...), nil
 }
 
 // positiveBase tells whether a case is a valid positive request of its
 // own, fit to make a resource or to need one.
 func positiveBase(c *Case) bool {
-	return c.Skip == "" && c.Want == nil && len(c.Steps) == 0 && len(c.Setup) == 0 && slices.Contains(c.Tags, "positive")
+	return c.Skip == "" && c.Want == nil && len(c.Steps) == 0 && len(c.Setup) == 0 && c.Flow == nil && slices.Contains(c.Tags, "positive")
 }
 
 // runSetups sends a case's setups in order, each under the ids made
-// before it, and returns the case with its path filled; a setup that
-// makes nothing says why.
-func runSetups(ctx context.Context, o RunOptions, c *Case) (*Case, string) {
+// before it, and returns the case with its path filled and the ids; a
+// setup that makes nothing says why.
+func runSetups(ctx context.Context, o RunOptions, c *Case) (*Case, []string, string) {
 	var ids []string
 	for _, s := range c.Setup {
 		sc := s.Case.clone()
@@ -90,28 +90,20 @@ func runSetups(ctx context.Context, o RunOptions, c *Case) (*Case, string) {
 		resp, body, ok := send(ctx, o, sc, sr)
 		name := s.Role.Resource.Name
 		if !ok {
-			return nil, fmt.Sprintf("it needs a %s, and creating one failed: %s", name, strings.Join(Messages(sr.Problems), "; "))
+			return nil, nil, fmt.Sprintf("it needs a %s, and creating one failed: %s", name, strings.Join(Messages(sr.Problems), "; "))
 		}
 		if resp.StatusCode >= 300 {
-			return nil, fmt.Sprintf("it needs a %s, and %s answered %d", name, s.Role.Op.ID, resp.StatusCode)
+			return nil, nil, fmt.Sprintf("it needs a %s, and %s answered %d", name, s.Role.Op.ID, resp.StatusCode)
 		}
-		id := ""
-		if v, ok := s.Role.IDOf(s.Role.ObjectOf(decodeLoose(body))); ok {
-			id = tmpl.Text(v)
-		} else if loc := resp.Header.Get("Location"); loc != "" {
-			id = loc[strings.LastIndexByte(loc, '/')+1:]
-			if u, err := url.PathUnescape(id); err == nil {
-				id = u
-			}
-		}
-		if id == "" || len(id) > maxKeyBytes {
-			return nil, fmt.Sprintf("it needs a %s, and %s's answer names no id", name, s.Role.Op.ID)
+		id, ok := madeID(s.Role, resp, body)
+		if !ok {
+			return nil, nil, fmt.Sprintf("it needs a %s, and %s's answer names no id", name, s.Role.Op.ID)
 		}
 		ids = append(ids, id)
 	}
 	out := c.clone()
 	out.Path = FillPath(c.Path, ids)
-	return out, ""
+	return out, ids, ""
 }
 
 // FillPath fills a path template's last parameters with values, in order

@@ -168,7 +168,7 @@ func (o *resourceOp) create(r *rendered) *answer {
 		}
 	} else {
 		var err error
-		n := o.tx.Count(o.api, res.Name, nil) + 1
+		n := o.tx.Made(o.api, res.Name) + 1 // a deleted item's id is not given again
 		id, err = res.NewID(rnd, n, func(k string) bool {
 			_, ok := o.tx.Get(o.api, res.Name, keyOf(k))
 			return ok

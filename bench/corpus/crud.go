@@ -256,7 +256,7 @@ func (s *sequence) run(r *resource.Resource, l *crudLine) {
 			fail("read: the answer's id is %v, want %s", v, id)
 			return
 		}
-		n, diff := sameFields(created.obj, got)
+		n, diff := resource.SameFields(created.obj, got)
 		if diff != "" {
 			fail("read: %s", diff)
 			return
@@ -298,7 +298,7 @@ func (s *sequence) run(r *resource.Resource, l *crudLine) {
 			fail("list: %v", statusOr(a, err))
 			return
 		}
-		if !listed(list, a.body, id, created.obj) {
+		if !list.Lists(a.body, id, created.obj) {
 			fail("list: %s %s is not in the list", r.Name, id)
 			return
 		}
@@ -322,7 +322,7 @@ func (s *sequence) run(r *resource.Resource, l *crudLine) {
 			fail("read after delete: %v", err)
 			return
 		}
-		if want := notFoundStatus(read.Op); a.status != want {
+		if want := resource.NotFoundStatus(read.Op); a.status != want {
 			fail("read after delete: %d, want %d", a.status, want)
 			return
 		}
@@ -334,7 +334,7 @@ func (s *sequence) run(r *resource.Resource, l *crudLine) {
 			fail("list after delete: %v", statusOr(a, err))
 			return
 		}
-		if listed(list, a.body, id, created.obj) {
+		if list.Lists(a.body, id, created.obj) {
 			fail("list after delete: %s %s is still listed", r.Name, id)
 			return
 		}
@@ -404,28 +404,6 @@ func clip(v any) string {
 	return string(b)
 }
 
-// sameFields compares the fields two objects share; how many, or the
-// first that differs.
-func sameFields(a, b resource.State) (int, string) {
-	n := 0
-	keys := make([]string, 0, len(a))
-	for k := range a {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		bv, ok := b[k]
-		if !ok {
-			continue
-		}
-		if x, y := canonical(a[k]), canonical(bv); x != y {
-			return n, fmt.Sprintf("%s is %s, was %s", k, clipText(y), clipText(x))
-		}
-		n++
-	}
-	return n, ""
-}
-
 // sentFields are the top-level fields an update's request sent.
 func sentFields(c *contracts.Case) map[string]any {
 	if c == nil || len(c.Body) == 0 {
@@ -465,59 +443,10 @@ func changed(sent map[string]any, read *resource.Role, got resource.State) (int,
 		if _, isObj := v.(map[string]any); isObj || !read.Accepts(k, v) {
 			continue // a value the read's schema cannot show (an enum's outsider) is not echoed
 		}
-		if x, y := canonical(v), canonical(got[g]); x != y && tmpl.Text(v) != tmpl.Text(got[g]) {
-			return n, fmt.Sprintf("%s is %s, the update sent %s", g, clipText(y), clipText(x))
+		if x, y := resource.Canonical(v), resource.Canonical(got[g]); x != y && tmpl.Text(v) != tmpl.Text(got[g]) {
+			return n, fmt.Sprintf("%s is %s, the update sent %s", g, resource.Clip(y), resource.Clip(x))
 		}
 		n++
 	}
 	return n, ""
-}
-
-// listed tells whether a list's answer holds the item: by its id, or,
-// where the list's items show no id (Vonage's members), by every field
-// they share with the create's answer.
-func listed(role *resource.Role, body any, id string, obj resource.State) bool {
-	for _, it := range role.Items(body) {
-		if v, ok := role.IDOf(it); ok {
-			if tmpl.Text(v) == id {
-				return true
-			}
-			continue
-		}
-		if n, diff := sameFields(obj, it); n > 0 && diff == "" {
-			return true
-		}
-	}
-	return false
-}
-
-// notFoundStatus is the status a read of a missing item answers: 404,
-// else the operation's nearest documented 4xx but 401 and 403, else 404.
-func notFoundStatus(op *spec.Operation) int {
-	if _, ok := op.Responses["404"]; ok {
-		return 404
-	}
-	if _, ok := op.Responses["410"]; ok {
-		return 410
-	}
-	best := 404 // also where only credentials errors are documented
-	for _, st := range op.Statuses() {
-		n := spec.StatusCode(st)
-		if n >= 400 && n < 500 && n != 401 && n != 403 && (best == 404 || n < best) {
-			best = n
-		}
-	}
-	return best
-}
-
-func canonical(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
-func clipText(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "..."
-	}
-	return s
 }

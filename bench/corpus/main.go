@@ -6,13 +6,19 @@
 // count, the warnings logged, and how many of the derived contract cases
 // `chatmock test` passes against the mock: positive cases (a valid request
 // answered as documented) and negative ones (an invalid request refused as
-// documented).
+// documented) and stateful sequences (create then read back, delete then
+// use, find listed, follow a link).
 //
 //	go run ./bench/corpus [--corpus ../shared/corpus] [--only NAME]... [--markdown] [--json FILE] [--reports DIR]
 //
 // It builds chatmock once into a temporary folder. The figures are a
 // measurement: it exits 0 whatever they are, and 2 only when it cannot
-// take them (no corpus, a bad flag, a failed build).
+// take them (no corpus, a bad flag, a failed build); --min-served and
+// --no-failures make them a bar (exit 1).
+//
+// With --runner-prism it runs `chatmock test` instead against Prism's mock
+// of each document (runnerprism.go), tallies the failures' problems by
+// check, and exits 1 when chatmock test crashed on a document.
 //
 // With --crud it checks instead, in-process, the state the mock infers
 // from each document's paths (crud.go), and exits 1 when a step fails.
@@ -65,6 +71,8 @@ type options struct {
 	minServed    float64
 	crud         bool
 	prism        bool
+	runnerPrism  bool
+	noFailures   bool
 	prismTimeout time.Duration
 	startTimeout time.Duration
 	testTimeout  time.Duration
@@ -117,7 +125,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.reports, err = filepath.Abs(o.reports); err != nil { // the children run in each document's folder
 		return err
 	}
-	if o.prism {
+	if o.prism || o.runnerPrism {
 		// npx fetches Prism once, before any document is timed.
 		warm, cancel := context.WithTimeout(ctx, o.prismTimeout)
 		err := exec.CommandContext(warm, "npx", "--yes", prismVersion, "--version").Run()
@@ -125,6 +133,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("--prism: npx %s: %w", prismVersion, err)
 		}
+	}
+	if o.runnerPrism {
+		return runRunnerPrism(ctx, o, docs, began, built, stdout, stderr)
 	}
 	var figs []figure
 	for _, d := range docs {
@@ -157,7 +168,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	return belowServed(figs, o.minServed)
+	if err := belowServed(figs, o.minServed); err != nil {
+		return err
+	}
+	if o.noFailures {
+		return withFailures(figs)
+	}
+	return nil
+}
+
+// withFailures is an error naming each document on which chatmock test
+// failed a case against the mock of that document (every such failure is
+// a false alarm, or a mock that breaks its own document), or could not
+// run.
+func withFailures(figs []figure) error {
+	var bad []string
+	for _, f := range figs {
+		switch c := f.Cases; {
+		case c == nil:
+			bad = append(bad, f.Name+" (no report)")
+		case c.Valid.Failed+c.Invalid.Failed+c.Stateful.Failed > 0:
+			bad = append(bad, fmt.Sprintf("%s (%d valid, %d invalid, %d stateful)", f.Name, c.Valid.Failed, c.Invalid.Failed, c.Stateful.Failed))
+		}
+	}
+	if len(bad) > 0 {
+		return &shortError{"chatmock test failed cases against the mock of " + strings.Join(bad, ", ")}
+	}
+	return nil
 }
 
 // belowServed is an error naming each document served with fewer than
@@ -175,7 +212,9 @@ func belowServed(figs []figure, min float64) error {
 	return nil
 }
 
-// shortError is a sweep whose figures fall below --min-served: exit 1.
+// shortError is a sweep whose figures fall below --min-served, one with
+// failed cases (--no-failures), or one in which chatmock test crashed
+// (--runner-prism): exit 1.
 type shortError struct{ msg string }
 
 func (e *shortError) Error() string { return e.msg }
@@ -192,8 +231,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.startTimeout, "start-timeout", 30*time.Second, "longest wait for serve's serving line")
 	fs.DurationVar(&o.testTimeout, "test-timeout", 60*time.Second, "longest run of chatmock test on one document")
 	fs.BoolVar(&o.prism, "prism", false, "also time Prism's mock ("+prismVersion+", through npx) to listening on each document, and its memory")
+	fs.BoolVar(&o.runnerPrism, "runner-prism", false, "run chatmock test against Prism's mock ("+prismVersion+", through npx) of each document instead, and count the failures by check (exit 1 when chatmock test crashes)")
 	fs.DurationVar(&o.prismTimeout, "prism-timeout", 3*time.Minute, "longest wait for Prism to listen")
 	fs.BoolVar(&o.crud, "crud", false, "check the inferred state of each document instead: create, read, update, list, delete (exit 1 when a step fails)")
+	fs.BoolVar(&o.noFailures, "no-failures", false, "exit 1 when chatmock test fails a case against the mock of a document (CI)")
 	fs.Float64Var(&o.minServed, "min-served", 0, "exit 1 when a document is served with fewer than this percentage of its operations (CI: 95)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

@@ -85,8 +85,10 @@ const report = `{
      "tags": ["negative"], "outcome": "passed", "problems": [], "reason": "", "request": null, "response": null, "tookMs": 1},
     {"id": "chat/CreateCredential/negative/max-Name", "api": "chat", "operation": "CreateCredential",
      "tags": ["negative"], "outcome": "skipped", "problems": [], "reason": "no limit", "request": null, "response": null, "tookMs": 0},
-    {"id": "chat/stateful/create-then-read", "api": "chat", "operation": "CreateCredential",
-     "tags": [], "outcome": "failed", "problems": ["y"], "reason": "", "request": null, "response": null, "tookMs": 1}
+    {"id": "chat/CreateCredential/stateful/read-back-GetCredential", "api": "chat", "operation": "CreateCredential",
+     "tags": ["stateful"], "outcome": "failed", "problems": ["y"], "reason": "", "request": null, "response": null, "tookMs": 1},
+    {"id": "chat/CreateCredential/other", "api": "chat", "operation": "CreateCredential",
+     "tags": [], "outcome": "passed", "problems": [], "reason": "", "request": null, "response": null, "tookMs": 1}
   ]
 }`
 
@@ -95,7 +97,7 @@ func TestSummarise(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := cases{Valid: tally{Passed: 1, Failed: 1}, Invalid: tally{Passed: 1, Failed: 1, Skipped: 1}, Other: 1}
+	want := cases{Valid: tally{Passed: 1, Failed: 1}, Invalid: tally{Passed: 1, Failed: 1, Skipped: 1}, Stateful: tally{Failed: 1}, Other: 1}
 	if got != want {
 		t.Errorf("summarise = %+v, want %+v", got, want)
 	}
@@ -175,13 +177,13 @@ func TestRunRefusesBadSetup(t *testing.T) {
 
 func TestCells(t *testing.T) {
 	refused := figure{Name: "gotify", OpenAPI: "swagger: 2.0", Operations: 42, Refusal: `/openapi: want an OpenAPI 3.x document, got ""`}
-	want := []string{"gotify", "Swagger 2.0", "—", "—", "—", "0/42", "0", "—", "—", refused.Refusal}
+	want := []string{"gotify", "Swagger 2.0", "—", "—", "—", "0/42", "0", "—", "—", "—", refused.Refusal}
 	if got := refused.cells(); !slices.Equal(got, want) {
 		t.Errorf("cells = %q, want %q", got, want)
 	}
 	served := figure{Name: "line", OpenAPI: "3.0.0", Operations: 73, Served: 73, LoadMs: 291.6, ReadyMiB: 20.04, RSSMiB: 24.66,
-		Cases: &cases{Valid: tally{Passed: 2}, Invalid: tally{Failed: 90}}, Error: "rss: gone"}
-	want = []string{"line", "3.0.0", "292", "20.0", "24.7", "73/73", "0", "2/2", "0/90", "error: rss: gone"}
+		Cases: &cases{Valid: tally{Passed: 2}, Invalid: tally{Failed: 90}, Stateful: tally{Passed: 3, Skipped: 1}}, Error: "rss: gone"}
+	want = []string{"line", "3.0.0", "292", "20.0", "24.7", "73/73", "0", "2/2", "0/90", "3/3 (1 skipped)", "error: rss: gone"}
 	if got := served.cells(); !slices.Equal(got, want) {
 		t.Errorf("cells = %q, want %q", got, want)
 	}
@@ -199,6 +201,19 @@ func TestBelowServed(t *testing.T) {
 	err := belowServed(figs, 95)
 	if err == nil || err.Error() != "served with fewer than 95% of their operations: b (9 of 10), c (0 of 5)" {
 		t.Errorf("95%%: %v", err)
+	}
+}
+
+// --no-failures names each document with a failed case, or no report.
+func TestWithFailures(t *testing.T) {
+	figs := []figure{{Name: "a", Cases: &cases{Valid: tally{Passed: 3}, Stateful: tally{Skipped: 1}}},
+		{Name: "b", Cases: &cases{Invalid: tally{Failed: 2}, Stateful: tally{Failed: 1}}}, {Name: "c"}}
+	if err := withFailures(figs[:1]); err != nil {
+		t.Errorf("no failures: %v", err)
+	}
+	err := withFailures(figs)
+	if err == nil || err.Error() != "chatmock test failed cases against the mock of b (0 valid, 2 invalid, 1 stateful), c (no report)" {
+		t.Errorf("failures: %v", err)
 	}
 }
 

@@ -177,42 +177,68 @@ func (s *server) stop() {
 // scheme and reads its JSON report; a run whose cases fail (exit 1) is a
 // measurement, not an error.
 func runTest(ctx context.Context, o *options, addr, dir, spec, report string, keys []string) (cases, time.Duration, error) {
+	r := execTest(ctx, o, "http://"+addr, dir, spec, report, keys)
+	switch {
+	case r.timedOut:
+		return cases{}, r.took, fmt.Errorf("test: no end within %s", o.testTimeout)
+	case r.exit == 1:
+	case r.err != nil:
+		return cases{}, r.took, fmt.Errorf("test: %v: %s", r.err, r.first)
+	}
+	file, err := os.Open(report)
+	if err != nil {
+		return cases{}, r.took, fmt.Errorf("test: %w", err)
+	}
+	defer file.Close()
+	c, err := summarise(file)
+	return c, r.took, err
+}
+
+// testRun is how one `chatmock test` ended.
+type testRun struct {
+	exit     int // its exit code; -1 when it did not start or a signal ended it
+	err      error
+	timedOut bool   // it ran past o.testTimeout and was killed
+	first    string // its first line on stderr
+	panicked bool   // "panic" on its stderr
+	took     time.Duration
+}
+
+// execTest runs `chatmock test` against target, in dir, with credentials
+// for every scheme (the flags in extra added) and its JSON report written
+// to report.
+func execTest(ctx context.Context, o *options, target, dir, spec, report string, keys []string, extra ...string) testRun {
 	ctx, cancel := context.WithTimeout(ctx, o.testTimeout)
 	defer cancel()
-	args := []string{"test", "--target", "http://" + addr, "--spec", spec,
+	args := []string{"test", "--target", target, "--spec", spec,
 		"--bearer", "x", "--basic", "u:p", "--timeout", "5s", "--json", report}
 	for _, k := range keys {
 		args = append(args, "--credential", k+"=x")
 	}
-	var first string
+	var r testRun
 	errs := &lineWriter{fn: func(line string) {
-		if first == "" && strings.TrimSpace(line) != "" {
-			first = line
+		if r.first == "" && strings.TrimSpace(line) != "" {
+			r.first = line
 		}
+		r.panicked = r.panicked || strings.Contains(line, "panic")
 	}}
-	cmd := exec.CommandContext(ctx, o.bin, args...)
+	cmd := exec.CommandContext(ctx, o.bin, append(args, extra...)...)
 	cmd.Dir = dir
 	cmd.Stderr = errs
 	cmd.WaitDelay = time.Second
 	began := time.Now()
-	err := cmd.Run()
-	took := time.Since(began)
+	r.err = cmd.Run()
+	r.took = time.Since(began)
 	_ = errs.Close()
+	r.timedOut = ctx.Err() != nil
+	r.exit = -1
 	var exit *exec.ExitError
-	switch {
-	case ctx.Err() != nil:
-		return cases{}, took, fmt.Errorf("test: no end within %s", o.testTimeout)
-	case errors.As(err, &exit) && exit.ExitCode() == 1:
-	case err != nil:
-		return cases{}, took, fmt.Errorf("test: %v: %s", err, first)
+	if r.err == nil {
+		r.exit = 0
+	} else if errors.As(r.err, &exit) {
+		r.exit = exit.ExitCode()
 	}
-	file, err := os.Open(report)
-	if err != nil {
-		return cases{}, took, fmt.Errorf("test: %w", err)
-	}
-	defer file.Close()
-	c, err := summarise(file)
-	return c, took, err
+	return r
 }
 
 // apiKeys are the names of the headers and query parameters the

@@ -98,12 +98,16 @@ func (t *tally) add(outcome string) error {
 type cases struct {
 	Valid   tally `json:"valid"`
 	Invalid tally `json:"invalid"`
-	Other   int   `json:"other"` // cases tagged neither
+	// Stateful are the sequences: create then read back, delete then use,
+	// find listed, follow a link.
+	Stateful tally `json:"stateful"`
+	Other    int   `json:"other"` // cases tagged none of these
 }
 
 // summarise reads the JSON report of `chatmock test --json` (see
-// contracts/report.go) and counts its results by their positive or
-// negative tag.
+// contracts/report.go) and counts its results by their positive,
+// negative or stateful tag (a sequence made of a positive case counts as
+// stateful).
 func summarise(r io.Reader) (cases, error) {
 	var doc struct {
 		Results *[]struct {
@@ -127,6 +131,8 @@ func summarise(r io.Reader) (cases, error) {
 				t = &c.Valid
 			case "negative":
 				t = &c.Invalid
+			case "stateful":
+				t = &c.Stateful
 			}
 		}
 		if t == nil {

@@ -4,7 +4,6 @@ package main
 // memory, taken as chatmock's are.
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -13,8 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
-	"text/tabwriter"
 	"time"
 )
 
@@ -28,39 +27,89 @@ type prismFigure struct {
 	Error  string  `json:"error,omitempty"`
 }
 
-// measurePrism starts Prism's mock on the document, in its folder, and
-// times it to its "listening" line. Prism and the node processes it starts
-// run in a session of their own, killed whole at the end.
+// measurePrism starts Prism's mock on the document and times it to its
+// "listening" line; its memory is read then.
 func measurePrism(ctx context.Context, o *options, d document, port int) prismFigure {
-	ctx, cancel := context.WithTimeout(ctx, o.prismTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "npx", "--yes", prismVersion, "mock", "-h", "127.0.0.1", "-p", strconv.Itoa(port), d.Entry)
-	cmd.Dir = filepath.Join(o.corpus, d.Name)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	out, err := cmd.StdoutPipe()
+	p, err := startPrism(ctx, o, d, port)
 	if err != nil {
 		return prismFigure{Error: err.Error()}
 	}
-	cmd.Stderr = cmd.Stdout
-	began := time.Now()
-	if err := cmd.Start(); err != nil {
-		return prismFigure{Error: "npx: " + err.Error()}
-	}
-	defer func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-	}()
-	var f prismFigure
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if strings.Contains(sc.Text(), "listening on") {
-			f.LoadMs = millis(time.Since(began))
-			f.RSSMiB = float64(sessionPeak(cmd.Process.Pid)) / 1024
-			return f
+	defer p.stop()
+	return prismFigure{LoadMs: millis(p.loaded), RSSMiB: float64(sessionPeak(p.cmd.Process.Pid)) / 1024}
+}
+
+// prismMock is a running Prism mock: npx and the node processes it starts,
+// in a session of their own.
+type prismMock struct {
+	cmd       *exec.Cmd
+	began     time.Time
+	loaded    time.Duration // start (npx included) to "listening"; set before listening is closed
+	listening chan struct{}
+	exited    chan struct{} // closed once Wait returned
+	once      sync.Once
+	mu        sync.Mutex
+	last      string // its last line of output, under mu
+}
+
+// startPrism starts Prism's mock on the document, in its folder, and waits
+// at most o.prismTimeout for its "listening on" line. Its output is read
+// to the end, so that its request log never blocks it; stop kills its
+// whole session.
+func startPrism(ctx context.Context, o *options, d document, port int) (*prismMock, error) {
+	p := &prismMock{listening: make(chan struct{}), exited: make(chan struct{})}
+	out := &lineWriter{fn: func(line string) {
+		if strings.Contains(line, "listening on") && p.loaded == 0 {
+			p.loaded = time.Since(p.began)
+			close(p.listening)
 		}
+		if strings.TrimSpace(line) != "" {
+			p.mu.Lock()
+			p.last = line
+			p.mu.Unlock()
+		}
+	}}
+	p.cmd = exec.CommandContext(ctx, "npx", "--yes", prismVersion, "mock", "-h", "127.0.0.1", "-p", strconv.Itoa(port), d.Entry)
+	p.cmd.Dir = filepath.Join(o.corpus, d.Name)
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	p.cmd.Cancel = func() error { return syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) }
+	p.cmd.Stdout, p.cmd.Stderr = out, out
+	p.cmd.WaitDelay = time.Second
+	p.began = time.Now()
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("npx: %w", err)
 	}
-	f.Error = fmt.Sprintf("no listening line within %s", o.prismTimeout)
-	return f
+	go func() {
+		_ = p.cmd.Wait()
+		_ = out.Close()
+		close(p.exited)
+	}()
+	timer := time.NewTimer(o.prismTimeout)
+	defer timer.Stop()
+	select {
+	case <-p.listening:
+		return p, nil
+	case <-p.exited:
+		return nil, fmt.Errorf("Prism ended before listening: %s", p.lastLine())
+	case <-timer.C:
+		p.stop()
+		return nil, fmt.Errorf("no listening line within %s", o.prismTimeout)
+	case <-ctx.Done():
+		p.stop()
+		return nil, ctx.Err()
+	}
+}
+
+// stop kills Prism's whole session and waits for it; it may be called more
+// than once.
+func (p *prismMock) stop() {
+	p.once.Do(func() { _ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) })
+	<-p.exited
+}
+
+func (p *prismMock) lastLine() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.last
 }
 
 // sessionPeak is the largest VmHWM, in KiB, among the processes of the
@@ -127,18 +176,5 @@ func writePrism(w io.Writer, s sweep, markdown bool) {
 	}
 	heads := []string{"document", "chatmock ms", "chatmock MiB", "Prism ms", "Prism MiB", "Prism against chatmock"}
 	fmt.Fprintln(w)
-	if markdown {
-		fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(heads, " | "), strings.Repeat("---|", len(heads)))
-		for _, r := range rows {
-			r[0] = "`" + r[0] + "`"
-			fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))
-		}
-		return
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.ToUpper(strings.Join(heads, "\t")))
-	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
-	}
-	tw.Flush()
+	writeTable(w, heads, rows, markdown)
 }

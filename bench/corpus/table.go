@@ -7,28 +7,32 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
 )
 
 // sweep is one run over the corpus.
-type sweep struct {
-	Date      string   `json:"date"`
-	Commit    string   `json:"commit"`
-	BuildMs   float64  `json:"buildMs"`
-	TookMs    float64  `json:"tookMs"` // the build included
-	Documents []figure `json:"documents"`
+type sweep = sweepOf[figure]
+
+// sweepOf is one run over the corpus, with what it found per document.
+type sweepOf[T any] struct {
+	Date      string  `json:"date"`
+	Commit    string  `json:"commit"`
+	BuildMs   float64 `json:"buildMs"`
+	TookMs    float64 `json:"tookMs"` // the build included
+	Documents []T     `json:"documents"`
 }
 
 // columns are the tables' headings, in order.
-var columns = []string{"document", "OpenAPI", "load ms", "ready MiB", "RSS MiB", "served/ops", "warnings", "valid ok", "invalid ok", "refused or failed"}
+var columns = []string{"document", "OpenAPI", "load ms", "ready MiB", "RSS MiB", "served/ops", "warnings", "valid ok", "invalid ok", "stateful ok", "refused or failed"}
 
 // cells are one figure's table cells, in the order of columns; the last
 // is the refusal, or what went wrong in the sweep.
 func (f *figure) cells() []string {
 	dash := "—"
-	load, ready, rss, valid, invalid := dash, dash, dash, dash, dash
+	load, ready, rss, valid, invalid, stateful := dash, dash, dash, dash, dash, dash
 	if f.LoadMs > 0 {
 		load = fmt.Sprintf("%.0f", f.LoadMs)
 	}
@@ -39,7 +43,7 @@ func (f *figure) cells() []string {
 		rss = fmt.Sprintf("%.1f", f.RSSMiB)
 	}
 	if f.Cases != nil {
-		valid, invalid = f.Cases.Valid.cell(), f.Cases.Invalid.cell()
+		valid, invalid, stateful = f.Cases.Valid.cell(), f.Cases.Invalid.cell(), f.Cases.Stateful.cell()
 	}
 	why := f.Refusal
 	if f.Error != "" && why != "" {
@@ -49,7 +53,7 @@ func (f *figure) cells() []string {
 		why += "error: " + f.Error
 	}
 	return []string{f.Name, version(f.OpenAPI), load, ready, rss, fmt.Sprintf("%d/%d", f.Served, f.Operations),
-		fmt.Sprint(f.Warnings), valid, invalid, why}
+		fmt.Sprint(f.Warnings), valid, invalid, stateful, why}
 }
 
 // cell is passed/sent, and how many were skipped (not sent: a request
@@ -74,33 +78,51 @@ func version(v string) string {
 const textReason = 100
 
 func writeText(w io.Writer, s sweep) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	heads := make([]string, len(columns))
-	for i, c := range columns {
-		heads[i] = strings.ToUpper(strings.ReplaceAll(c, " ", "_"))
+	rows := make([][]string, len(s.Documents))
+	for i, f := range s.Documents {
+		rows[i] = f.cells()
+		rows[i][len(rows[i])-1] = cut(rows[i][len(rows[i])-1], textReason)
 	}
-	fmt.Fprintln(tw, strings.Join(heads, "\t"))
-	for _, f := range s.Documents {
-		cells := f.cells()
-		cells[len(cells)-1] = cut(cells[len(cells)-1], textReason)
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
-	}
-	tw.Flush()
+	writeTable(w, columns, rows, false)
 	fmt.Fprintln(w, totals(s))
 }
 
 func writeMarkdown(w io.Writer, s sweep) {
-	fmt.Fprintf(w, "| %s |\n", strings.Join(columns, " | "))
-	fmt.Fprintf(w, "|%s\n", strings.Repeat("---|", len(columns)))
-	for _, f := range s.Documents {
-		cells := f.cells()
-		for i, c := range cells {
-			cells[i] = strings.ReplaceAll(c, "|", `\|`)
-		}
-		cells[0] = "`" + cells[0] + "`"
-		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+	rows := make([][]string, len(s.Documents))
+	for i, f := range s.Documents {
+		rows[i] = f.cells()
 	}
+	writeTable(w, columns, rows, true)
 	fmt.Fprintf(w, "\n%s\n", totals(s))
+}
+
+// writeTable prints rows under heads, as Markdown (the first cell in
+// backquotes) or aligned text.
+func writeTable(w io.Writer, heads []string, rows [][]string, markdown bool) {
+	if markdown {
+		fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(heads, " | "), strings.Repeat("---|", len(heads)))
+		for _, r := range rows {
+			cells := slices.Clone(r)
+			for i, c := range cells {
+				cells[i] = strings.ReplaceAll(c, "|", `\|`)
+			}
+			if cells[0] != "" {
+				cells[0] = "`" + cells[0] + "`"
+			}
+			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+		}
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	up := make([]string, len(heads))
+	for i, h := range heads {
+		up[i] = strings.ToUpper(strings.ReplaceAll(h, " ", "_"))
+	}
+	fmt.Fprintln(tw, strings.Join(up, "\t"))
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	tw.Flush()
 }
 
 // totals is the line under a table.
@@ -123,7 +145,7 @@ func totals(s sweep) string {
 		len(s.Documents), docs, served, len(s.Documents)-served, s.TookMs/1000, s.BuildMs/1000, s.Date, at)
 }
 
-func writeJSONFile(path string, s sweep) error {
+func writeJSONFile[T any](path string, s sweepOf[T]) error {
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
@@ -137,7 +159,7 @@ func progress(f figure) string {
 	if c[len(c)-1] != "" {
 		return cut(c[len(c)-1], textReason)
 	}
-	return fmt.Sprintf("served %s in %s ms, valid %s, invalid %s", c[4], c[2], c[6], c[7])
+	return fmt.Sprintf("served %s in %s ms, valid %s, invalid %s, stateful %s", c[5], c[2], c[7], c[8], c[9])
 }
 
 // cut shortens s to n characters, marking the cut.

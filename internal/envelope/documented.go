@@ -21,9 +21,10 @@ type DocumentedAnswer struct {
 	NoBody    bool // the response documents no content
 }
 
-// preferred are the statuses that answer a failure of each class, best
-// first; after them a class ("4XX") and then default answer.
-func preferred(c Class) []int {
+// Fitting are the statuses that answer a failure of each class by their
+// meaning, best first (400 or 422 for a schema failure, 401 or 403 for
+// credentials); after them a class ("4XX") and then default answer.
+func Fitting(c Class) []int {
 	switch c {
 	case Security:
 		return []int{401, 403}
@@ -76,14 +77,14 @@ func (d Documented) nearest(c Class) (int, string) {
 func (d Documented) answer(failures []Failure) (*Answer, bool) {
 	f := failures[0]
 	status, key := 0, ""
-	for _, s := range preferred(f.Class) {
+	for _, s := range Fitting(f.Class) {
 		if _, ok := d[strconv.Itoa(s)]; ok {
 			status, key = s, strconv.Itoa(s)
 			break
 		}
 	}
 	if key == "" {
-		first := preferred(f.Class)[0]
+		first := Fitting(f.Class)[0]
 		for _, k := range []string{strconv.Itoa(first/100) + "XX", "default"} {
 			if _, ok := d[k]; ok {
 				status, key = problemStatus(f.Class), k

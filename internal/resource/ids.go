@@ -44,7 +44,7 @@ func (r *Resource) exampleID() any {
 const maxIDTries = 64
 
 // NewID draws an id for a new record that taken does not know: integers
-// count up from n (the records held, plus one), a uuid, a string matching
+// count up from n (the records ever made, plus one), a uuid, a string matching
 // the id's pattern, or one of the documented example's shape.
 func (r *Resource) NewID(rnd *rand.Rand, n int, taken func(key string) bool) (any, error) {
 	kind := ""

@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -14,8 +15,11 @@ type Store struct {
 	lim     Limits
 	apis    map[string]*table // api → its records
 	seq     uint64            // creation counter, orders List
+	made    map[madeKey]int   // records created per kind since the API's last reset, deletes not subtracted
 	changes chan struct{}     // buffered 1, see Changes
 }
+
+type madeKey struct{ api, kind string }
 
 // table holds one API's records.
 type table struct {
@@ -41,6 +45,7 @@ func New(lim Limits) *Store {
 	return &Store{
 		lim:     lim,
 		apis:    make(map[string]*table),
+		made:    make(map[madeKey]int),
 		changes: make(chan struct{}, 1),
 	}
 }
@@ -103,7 +108,9 @@ func (s *Store) Reset(api string) {
 			return
 		}
 		s.apis = make(map[string]*table)
+		clear(s.made)
 	} else {
+		maps.DeleteFunc(s.made, func(k madeKey, _ int) bool { return k.api == api })
 		if _, ok := s.apis[api]; !ok {
 			return
 		}
@@ -190,6 +197,7 @@ func (s *Store) insert(api, kind string, r Record) {
 		t.kinds[kind] = keys
 	}
 	s.seq++
+	s.made[madeKey{api, kind}]++
 	keys[r.Key] = entry{rec: r, seq: s.seq}
 	t.n++
 	t.bytes += r.Size()

@@ -109,6 +109,14 @@ func (tx *Tx) Count(api, kind string, where func(Record) bool) int {
 	return tx.s.count(api, kind, where)
 }
 
+// Made is how many records of kind the API has had created since its last
+// reset, those deleted since included: a count that never goes back, for
+// ids that count up.
+func (tx *Tx) Made(api, kind string) int {
+	tx.check()
+	return tx.s.made[madeKey{api, kind}]
+}
+
 func (tx *Tx) check() {
 	if tx.done {
 		panic("store: Tx used after its Update returned")

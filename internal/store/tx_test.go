@@ -83,3 +83,39 @@ func TestReplaceKeepsPlaceAndCreated(t *testing.T) {
 		t.Fatalf("a refused Replace changed the record: %s", got.Data)
 	}
 }
+
+// Made counts the records a kind has had, deletes not subtracted, so ids
+// that count up are never given twice; a reset starts it again.
+func TestMadeNeverGoesBack(t *testing.T) {
+	s := New(Limits{})
+	err := s.Update(func(tx *Tx) error {
+		for _, k := range []string{"1", "2", "3"} {
+			if err := tx.Create("im", "group", Record{Key: k, Data: json.RawMessage(`{}`)}); err != nil {
+				return err
+			}
+		}
+		tx.Delete("im", "group", "3")
+		tx.Delete("im", "group", "2")
+		if got := tx.Made("im", "group"); got != 3 {
+			t.Errorf("made after deletes: %d, want 3", got)
+		}
+		if got := tx.Count("im", "group", nil); got != 1 {
+			t.Errorf("held: %d, want 1", got)
+		}
+		tx.Delete("im", "group", "1") // the API holds nothing now
+		if got := tx.Made("im", "group"); got != 3 {
+			t.Errorf("made once the API is empty: %d, want 3", got)
+		}
+		return tx.Create("other", "group", Record{Key: "x", Data: json.RawMessage(`{}`)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Reset("im")
+	_ = s.Update(func(tx *Tx) error {
+		if got, other := tx.Made("im", "group"), tx.Made("other", "group"); got != 0 || other != 1 {
+			t.Errorf("after resetting im: im %d, other %d; want 0 and 1", got, other)
+		}
+		return nil
+	})
+}
