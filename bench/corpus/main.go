@@ -73,6 +73,8 @@ type options struct {
 	prism        bool
 	runnerPrism  bool
 	noFailures   bool
+	runs         int // chatmock test runs against each serve
+	parallel     int // chatmock test --parallel
 	prismTimeout time.Duration
 	startTimeout time.Duration
 	testTimeout  time.Duration
@@ -189,6 +191,8 @@ func withFailures(figs []figure) error {
 			bad = append(bad, f.Name+" (no report)")
 		case c.Valid.Failed+c.Invalid.Failed+c.Stateful.Failed > 0:
 			bad = append(bad, fmt.Sprintf("%s (%d valid, %d invalid, %d stateful)", f.Name, c.Valid.Failed, c.Invalid.Failed, c.Stateful.Failed))
+		case f.FailedAgain > 0:
+			bad = append(bad, fmt.Sprintf("%s (%d in the later runs)", f.Name, f.FailedAgain))
 		}
 	}
 	if len(bad) > 0 {
@@ -234,6 +238,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.runnerPrism, "runner-prism", false, "run chatmock test against Prism's mock ("+prismVersion+", through npx) of each document instead, and count the failures by check (exit 1 when chatmock test crashes)")
 	fs.DurationVar(&o.prismTimeout, "prism-timeout", 3*time.Minute, "longest wait for Prism to listen")
 	fs.BoolVar(&o.crud, "crud", false, "check the inferred state of each document instead: create, read, update, list, delete (exit 1 when a step fails)")
+	fs.IntVar(&o.runs, "runs", 1, "run chatmock test this many times against each document's one serve (the later runs on the state the earlier left)")
+	fs.IntVar(&o.parallel, "parallel", 4, "chatmock test --parallel")
 	fs.BoolVar(&o.noFailures, "no-failures", false, "exit 1 when chatmock test fails a case against the mock of a document (CI)")
 	fs.Float64Var(&o.minServed, "min-served", 0, "exit 1 when a document is served with fewer than this percentage of its operations (CI: 95)")
 	if err := fs.Parse(args); err != nil {

@@ -177,13 +177,14 @@ func TestRunRefusesBadSetup(t *testing.T) {
 
 func TestCells(t *testing.T) {
 	refused := figure{Name: "gotify", OpenAPI: "swagger: 2.0", Operations: 42, Refusal: `/openapi: want an OpenAPI 3.x document, got ""`}
-	want := []string{"gotify", "Swagger 2.0", "—", "—", "—", "0/42", "0", "—", "—", "—", refused.Refusal}
+	want := []string{"gotify", "Swagger 2.0", "—", "—", "—", "0/42", "0", "—", "—", "—", "—", refused.Refusal}
 	if got := refused.cells(); !slices.Equal(got, want) {
 		t.Errorf("cells = %q, want %q", got, want)
 	}
 	served := figure{Name: "line", OpenAPI: "3.0.0", Operations: 73, Served: 73, LoadMs: 291.6, ReadyMiB: 20.04, RSSMiB: 24.66,
-		Cases: &cases{Valid: tally{Passed: 2}, Invalid: tally{Failed: 90}, Stateful: tally{Passed: 3, Skipped: 1}}, Error: "rss: gone"}
-	want = []string{"line", "3.0.0", "292", "20.0", "24.7", "73/73", "0", "2/2", "0/90", "3/3 (1 skipped)", "error: rss: gone"}
+		Cases: &cases{Valid: tally{Passed: 2}, Invalid: tally{Failed: 90}, Stateful: tally{Passed: 3, Skipped: 1}}, Error: "rss: gone",
+		RunMs: []float64{158.4, 113.6}, FailedAgain: 3}
+	want = []string{"line", "3.0.0", "292", "20.0", "24.7", "73/73", "0", "2/2", "0/90", "3/3 (1 skipped)", "158, 114 (3 failed again)", "error: rss: gone"}
 	if got := served.cells(); !slices.Equal(got, want) {
 		t.Errorf("cells = %q, want %q", got, want)
 	}
@@ -207,12 +208,13 @@ func TestBelowServed(t *testing.T) {
 // --no-failures names each document with a failed case, or no report.
 func TestWithFailures(t *testing.T) {
 	figs := []figure{{Name: "a", Cases: &cases{Valid: tally{Passed: 3}, Stateful: tally{Skipped: 1}}},
-		{Name: "b", Cases: &cases{Invalid: tally{Failed: 2}, Stateful: tally{Failed: 1}}}, {Name: "c"}}
+		{Name: "b", Cases: &cases{Invalid: tally{Failed: 2}, Stateful: tally{Failed: 1}}}, {Name: "c"},
+		{Name: "d", Cases: &cases{}, FailedAgain: 4}}
 	if err := withFailures(figs[:1]); err != nil {
 		t.Errorf("no failures: %v", err)
 	}
 	err := withFailures(figs)
-	if err == nil || err.Error() != "chatmock test failed cases against the mock of b (0 valid, 2 invalid, 1 stateful), c (no report)" {
+	if err == nil || err.Error() != "chatmock test failed cases against the mock of b (0 valid, 2 invalid, 1 stateful), c (no report), d (4 in the later runs)" {
 		t.Errorf("failures: %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,20 +19,25 @@ import (
 
 // figure is what the sweep measured of one document.
 type figure struct {
-	Name       string       `json:"name"`
-	API        string       `json:"api"`
-	OpenAPI    string       `json:"openapi"`
-	Operations int          `json:"operations"` // in the document, as index.json counts them
-	Served     int          `json:"served"`     // what serve said it serves; 0 when it did not start
-	LoadMs     float64      `json:"loadMs"`     // process start to the serving line
-	ReadyMiB   float64      `json:"readyMiB"`   // VmHWM when it said it serves: what loading the document took
-	RSSMiB     float64      `json:"rssMiB"`     // VmHWM, read after the contract run
-	Warnings   int          `json:"warnings"`   // stderr lines at level WARN
-	Cases      *cases       `json:"cases"`      // nil when no report was read
-	TestMs     float64      `json:"testMs"`     // how long `chatmock test` ran
-	Refusal    string       `json:"refusal,omitempty"`
-	Prism      *prismFigure `json:"prism,omitempty"` // with --prism
-	Error      string       `json:"error,omitempty"` // what kept the sweep from a figure: a timeout, a report it could not read
+	Name       string  `json:"name"`
+	API        string  `json:"api"`
+	OpenAPI    string  `json:"openapi"`
+	Operations int     `json:"operations"` // in the document, as index.json counts them
+	Served     int     `json:"served"`     // what serve said it serves; 0 when it did not start
+	LoadMs     float64 `json:"loadMs"`     // process start to the serving line
+	ReadyMiB   float64 `json:"readyMiB"`   // VmHWM when it said it serves: what loading the document took
+	RSSMiB     float64 `json:"rssMiB"`     // VmHWM, read after the contract run
+	Warnings   int     `json:"warnings"`   // stderr lines at level WARN
+	Cases      *cases  `json:"cases"`      // the first run's; nil when no report was read
+	TestMs     float64 `json:"testMs"`     // how long the first `chatmock test` ran
+	// RunMs are how long each run of `chatmock test` took (--runs), all
+	// against the one serve, and FailedAgain the cases the later runs
+	// failed: a run must leave the state fit for the next.
+	RunMs       []float64    `json:"runMs,omitempty"`
+	FailedAgain int          `json:"failedAgain"`
+	Refusal     string       `json:"refusal,omitempty"`
+	Prism       *prismFigure `json:"prism,omitempty"` // with --prism
+	Error       string       `json:"error,omitempty"` // what kept the sweep from a figure: a timeout, a report it could not read
 }
 
 // fail adds msg to what went wrong.
@@ -87,12 +93,21 @@ func measure(ctx context.Context, o *options, d document) figure {
 // exercise runs the contract cases against a serving chatmock, then reads
 // its peak RSS.
 func (f *figure) exercise(ctx context.Context, o *options, d document, srv *server, report string) {
-	c, took, err := runTest(ctx, o, srv.addr(), filepath.Join(o.corpus, d.Name), d.Entry, report, d.apiKeys())
-	f.TestMs = millis(took)
-	if err != nil {
-		f.fail(err.Error())
-	} else {
-		f.Cases = &c
+	for run := range max(o.runs, 1) {
+		out := report
+		if run > 0 {
+			out = strings.TrimSuffix(report, ".json") + fmt.Sprintf(".run%d.json", run+1)
+		}
+		c, took, err := runTest(ctx, o, srv.addr(), filepath.Join(o.corpus, d.Name), d.Entry, out, d.apiKeys())
+		f.RunMs = append(f.RunMs, millis(took))
+		switch {
+		case err != nil:
+			f.fail(fmt.Sprintf("run %d: %v", run+1, err))
+		case run == 0:
+			f.TestMs, f.Cases = millis(took), &c
+		default:
+			f.FailedAgain += c.Valid.Failed + c.Invalid.Failed + c.Stateful.Failed
+		}
 	}
 	kib, err := peakRSS(srv.cmd.Process.Pid)
 	if err != nil {
@@ -210,7 +225,7 @@ type testRun struct {
 func execTest(ctx context.Context, o *options, target, dir, spec, report string, keys []string, extra ...string) testRun {
 	ctx, cancel := context.WithTimeout(ctx, o.testTimeout)
 	defer cancel()
-	args := []string{"test", "--target", target, "--spec", spec,
+	args := []string{"test", "--target", target, "--spec", spec, "--parallel", strconv.Itoa(o.parallel),
 		"--bearer", "x", "--basic", "u:p", "--timeout", "5s", "--json", report}
 	for _, k := range keys {
 		args = append(args, "--credential", k+"=x")

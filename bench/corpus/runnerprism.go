@@ -122,7 +122,7 @@ func againstPrism(ctx context.Context, o *options, d document) prismRun {
 	run.PrismMs = millis(p.loaded)
 	report := filepath.Join(o.reports, d.Name+".prism.json")
 	_ = os.Remove(report) // a report left from an earlier sweep is not this run's
-	r := execTest(ctx, o, fmt.Sprintf("http://127.0.0.1:%d", port), filepath.Join(o.corpus, d.Name), d.Entry, report, d.apiKeys(), "--parallel", "4")
+	r := execTest(ctx, o, fmt.Sprintf("http://127.0.0.1:%d", port), filepath.Join(o.corpus, d.Name), d.Entry, report, d.apiKeys())
 	run.Exit, run.Crashed, run.TestMs = r.exit, r.crashed(), millis(r.took)
 	if r.exit != 0 && r.exit != 1 {
 		run.Stderr = r.first

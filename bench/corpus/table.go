@@ -26,7 +26,7 @@ type sweepOf[T any] struct {
 }
 
 // columns are the tables' headings, in order.
-var columns = []string{"document", "OpenAPI", "load ms", "ready MiB", "RSS MiB", "served/ops", "warnings", "valid ok", "invalid ok", "stateful ok", "refused or failed"}
+var columns = []string{"document", "OpenAPI", "load ms", "ready MiB", "RSS MiB", "served/ops", "warnings", "valid ok", "invalid ok", "stateful ok", "test ms", "refused or failed"}
 
 // cells are one figure's table cells, in the order of columns; the last
 // is the refusal, or what went wrong in the sweep.
@@ -53,7 +53,24 @@ func (f *figure) cells() []string {
 		why += "error: " + f.Error
 	}
 	return []string{f.Name, version(f.OpenAPI), load, ready, rss, fmt.Sprintf("%d/%d", f.Served, f.Operations),
-		fmt.Sprint(f.Warnings), valid, invalid, stateful, why}
+		fmt.Sprint(f.Warnings), valid, invalid, stateful, f.runsCell(), why}
+}
+
+// runsCell is each chatmock test run's time, and what the later runs
+// failed: "158, 114" or "158, 114 (3 failed again)".
+func (f *figure) runsCell() string {
+	if len(f.RunMs) == 0 {
+		return "—"
+	}
+	ms := make([]string, len(f.RunMs))
+	for i, t := range f.RunMs {
+		ms[i] = fmt.Sprintf("%.0f", t)
+	}
+	s := strings.Join(ms, ", ")
+	if f.FailedAgain > 0 {
+		s += fmt.Sprintf(" (%d failed again)", f.FailedAgain)
+	}
+	return s
 }
 
 // cell is passed/sent, and how many were skipped (not sent: a request
@@ -159,7 +176,7 @@ func progress(f figure) string {
 	if c[len(c)-1] != "" {
 		return cut(c[len(c)-1], textReason)
 	}
-	return fmt.Sprintf("served %s in %s ms, valid %s, invalid %s, stateful %s", c[5], c[2], c[7], c[8], c[9])
+	return fmt.Sprintf("served %s in %s ms, valid %s, invalid %s, stateful %s, test %s ms", c[5], c[2], c[7], c[8], c[9], c[10])
 }
 
 // cut shortens s to n characters, marking the cut.
