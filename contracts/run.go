@@ -324,13 +324,8 @@ func check(op *spec.Operation, c *Case, resp *http.Response, body []byte) []Prob
 	}
 	// The status as documented: exactly, by its class, or by default (a
 	// response without content documents its status all the same).
-	documented, ok := op.Responses[status]
-	if !ok {
-		documented, ok = op.Responses[status[:1]+"XX"]
-	}
-	if !ok {
-		documented, ok = op.Responses["default"]
-	}
+	key, ok := op.ResponseKey(resp.StatusCode)
+	documented := op.Responses[key]
 	refusal := c.Want != nil && !c.Want.Success
 	undocumentedRefusal := refusal && resp.StatusCode >= 400 && resp.StatusCode < 500 && !documentsErrors(op)
 	if !ok && !undocumentedRefusal {
@@ -369,11 +364,8 @@ func check(op *spec.Operation, c *Case, resp *http.Response, body []byte) []Prob
 			}
 		}
 	}
-	for _, h := range requiredHeaders(op, status) {
-		if resp.Header.Get(h) == "" {
-			problems = append(problems, Problem{Check: CheckHeaders, Pointer: "/header/" + h, Keyword: "required",
-				Message: "header " + h + ": required by the document, missing"})
-		}
+	if ok {
+		problems = append(problems, headerProblems(op.Headers[key], resp.Header)...)
 	}
 	return append(problems, expectation(op, c, resp.StatusCode, value)...)
 }
@@ -503,21 +495,32 @@ func looksLikeError(op *spec.Operation, value any) bool {
 	return len(code) > 0 && len(match(code, value, "")) == 0
 }
 
-// requiredHeaders lists the headers the document requires on a status.
-func requiredHeaders(op *spec.Operation, status string) []string {
-	v, ok := spec.Lookup(op.Raw, spec.Pointer("responses", status, "headers"))
-	if !ok {
-		return nil
-	}
-	headers, _ := v.(map[string]any)
-	var out []string
-	for name, h := range headers {
-		if hm, ok := h.(map[string]any); ok && hm["required"] == true {
-			out = append(out, name)
+// headerProblems checks the answer's headers against those its status
+// documents: each required one present, each present one's value against
+// its schema.
+func headerProblems(documented []*spec.Header, got http.Header) []Problem {
+	var problems []Problem
+	for _, h := range documented {
+		values := got.Values(h.Name)
+		if len(values) == 0 {
+			if h.Required {
+				problems = append(problems, Problem{Check: CheckHeaders, Pointer: "/header/" + h.Name, Keyword: "required",
+					Message: "header " + h.Name + ": required by the document, missing"})
+			}
+			continue
+		}
+		if h.Schema == nil {
+			continue
+		}
+		text := strings.Join(values, ", ")
+		if err := h.Schema.Validate(h.Value(text)); err != nil {
+			for _, viol := range spec.Violations(err) {
+				problems = append(problems, Problem{Check: CheckHeaders, Pointer: "/header/" + h.Name + viol.Pointer, Keyword: viol.Keyword,
+					Got: text, Message: fmt.Sprintf("header %s: %q: %s (%s)", h.Name, reportCut(text, 200), viol.Message, viol.Keyword)})
+			}
 		}
 	}
-	slices.Sort(out)
-	return out
+	return problems
 }
 
 func orRoot(ptr string) string {

@@ -1,12 +1,10 @@
 package mockserver
 
 import (
-	"encoding/json"
 	"net/url"
 	"slices"
 	"strings"
 
-	"github.com/chatmock/chatmock/internal/codec/jsonbody"
 	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/spec"
 	"github.com/gorilla/mux"
@@ -94,7 +92,7 @@ func paramValue(p *spec.Parameter, texts []string) any {
 		obj := map[string]any{}
 		for _, kv := range texts { // key=value, as deepObjectTexts and explodedObjectTexts give them
 			k, v, _ := strings.Cut(kv, "=")
-			obj[k] = textValue(v, p.Props[k])
+			obj[k] = spec.TextValue(v, p.Props[k])
 		}
 		return obj
 	}
@@ -126,7 +124,7 @@ func paramValue(p *spec.Parameter, texts []string) any {
 		}
 		out := make([]any, len(parts))
 		for i, t := range parts {
-			out[i] = textValue(t, p.Types)
+			out[i] = spec.TextValue(t, p.Types)
 		}
 		return out
 	}
@@ -134,7 +132,7 @@ func paramValue(p *spec.Parameter, texts []string) any {
 	if p.Object {
 		return objectValue(p, t)
 	}
-	return textValue(t, p.Types)
+	return spec.TextValue(t, p.Types)
 }
 
 // objectValue reads an object parameter written as k,v,k2,v2 (or, exploded,
@@ -149,12 +147,12 @@ func objectValue(p *spec.Parameter, t string) map[string]any {
 	if p.Explode {
 		for _, kv := range parts {
 			k, v, _ := strings.Cut(kv, "=")
-			obj[k] = textValue(v, p.Props[k])
+			obj[k] = spec.TextValue(v, p.Props[k])
 		}
 		return obj
 	}
 	for i := 0; i+1 < len(parts); i += 2 {
-		obj[parts[i]] = textValue(parts[i+1], p.Props[parts[i]])
+		obj[parts[i]] = spec.TextValue(parts[i+1], p.Props[parts[i]])
 	}
 	return obj
 }
@@ -193,68 +191,4 @@ func deepObjectTexts(query url.Values, name string) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// isInteger tells whether t is -?[0-9]+.
-func isInteger(t string) bool {
-	t = strings.TrimPrefix(t, "-")
-	return t != "" && digits(t) == len(t)
-}
-
-// isNumber tells whether t is -?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?.
-func isNumber(t string) bool {
-	t = strings.TrimPrefix(t, "-")
-	n := digits(t)
-	if n == 0 {
-		return false
-	}
-	t = t[n:]
-	if rest, ok := strings.CutPrefix(t, "."); ok {
-		if n = digits(rest); n == 0 {
-			return false
-		}
-		t = rest[n:]
-	}
-	if len(t) > 0 && (t[0] == 'e' || t[0] == 'E') {
-		t = t[1:]
-		if len(t) > 0 && (t[0] == '+' || t[0] == '-') {
-			t = t[1:]
-		}
-		if n = digits(t); n == 0 {
-			return false
-		}
-		t = t[n:]
-	}
-	return t == ""
-}
-
-// digits counts the ASCII digits t starts with.
-func digits(t string) int {
-	i := 0
-	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
-		i++
-	}
-	return i
-}
-
-func textValue(t string, types []string) any {
-	for _, typ := range types {
-		switch typ {
-		case "integer":
-			if isInteger(t) && jsonbody.NumberInRange(t) {
-				return json.Number(t)
-			}
-		case "number":
-			if isNumber(t) && jsonbody.NumberInRange(t) {
-				return json.Number(t)
-			}
-		case "boolean":
-			if t == "true" || t == "false" {
-				return t == "true"
-			}
-		case "string":
-			return t
-		}
-	}
-	return t
 }

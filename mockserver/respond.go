@@ -139,6 +139,7 @@ func (rt *route) render(ex *exchange, status, example string, entry *live.Entry,
 			return nil, err
 		}
 	}
+	rt.addDocumentedHeaders(spec.StatusCode(status), headers)
 	return &rendered{status: spec.StatusCode(status), media: media, value: value, headers: headers}, nil
 }
 

@@ -6,10 +6,9 @@
 // The request path is route → validate → choose the answer → render →
 // write, one concern a file. Everything that can be is built once in New.
 //
-// It may import: internal/codec/jsonbody, internal/dashboard,
-// internal/envelope, internal/fault, internal/framing, internal/live,
-// internal/resource, internal/rules, internal/scenario, internal/store,
-// internal/tmpl, spec.
+// It may import: internal/dashboard, internal/envelope, internal/fault,
+// internal/framing, internal/live, internal/resource, internal/rules,
+// internal/scenario, internal/store, internal/tmpl, spec.
 package mockserver
 
 import (

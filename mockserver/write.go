@@ -58,7 +58,12 @@ func encodeJSON(mediaType string, status int, value any) (*answer, error) {
 // status, else JSON.
 func (rt *route) fromEnvelope(ex *exchange, resp *envelope.Answer) *answer {
 	if resp.NoBody {
-		return &answer{status: resp.Status, headers: maps.Clone(resp.Headers)}
+		ans := &answer{status: resp.Status, headers: maps.Clone(resp.Headers)}
+		if ans.headers == nil {
+			ans.headers = map[string]string{}
+		}
+		rt.addDocumentedHeaders(resp.Status, ans.headers)
+		return ans
 	}
 	var media *spec.Media
 	status := strconv.Itoa(resp.Status)
@@ -93,7 +98,22 @@ func (rt *route) fromEnvelope(ex *exchange, resp *envelope.Answer) *answer {
 	for k, v := range resp.Headers {
 		ans.headers[k] = v
 	}
+	rt.addDocumentedHeaders(resp.Status, ans.headers)
 	return ans
+}
+
+// addDocumentedHeaders adds the headers the operation documents for
+// status that the answer does not set, as the document shows them.
+func (rt *route) addDocumentedHeaders(status int, headers map[string]string) {
+	key, ok := rt.op.ResponseKey(status)
+	if !ok {
+		return
+	}
+	for _, h := range rt.op.Headers[key] {
+		if _, set := headers[h.Name]; !set && h.Sample != "" {
+			headers[h.Name] = h.Sample
+		}
+	}
 }
 
 // plainAnswer encodes an envelope answer that belongs to no operation.

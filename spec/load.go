@@ -442,7 +442,13 @@ func (d *Document) collectOperations() []Problem {
 				w.Warning = true
 				problems = append(problems, w)
 			}
-			op.Problems = append(op.Problems, op.collectMedia()...)
+			for _, p := range op.collectMedia() {
+				if p.Warning { // worked around: the operation is served all the same
+					problems = append(problems, p)
+				} else {
+					op.Problems = append(op.Problems, p)
+				}
+			}
 			op.Problems = append(op.Problems, op.collectParameters(item)...)
 			op.Problems = append(op.Problems, op.collectSecurity()...)
 			if op.Live, err = live.Parse(raw, op.Pointer); err != nil {

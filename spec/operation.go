@@ -25,12 +25,13 @@ type Operation struct {
 	Live         *live.Plan      // x-chatmock-response; nil: the first documented success example
 	Store        *live.StorePlan // x-chatmock-store; nil: the operation leaves the store alone
 	Parameters   []*Parameter
-	Security     [][]SecurityScheme  // alternatives, each a set that must all hold; none: open
-	RequestBody  []*Media            // in media type order
-	BodyRequired bool                // requestBody.required
-	Responses    map[string][]*Media // by status code as written ("200", "4XX", "default")
-	Links        []Link              // its responses' links, in status order then name order (collectLinks)
-	Examples     envelope.Examples   // response examples by name, its own then its document's, resolved at load
+	Security     [][]SecurityScheme   // alternatives, each a set that must all hold; none: open
+	RequestBody  []*Media             // in media type order
+	BodyRequired bool                 // requestBody.required
+	Responses    map[string][]*Media  // by status code as written ("200", "4XX", "default")
+	Headers      map[string][]*Header // the response headers documented, by status as written, each by name
+	Links        []Link               // its responses' links, in status order then name order (collectLinks)
+	Examples     envelope.Examples    // response examples by name, its own then its document's, resolved at load
 	// Documented are its own error responses, for a document without
 	// x-chatmock-errors (nil with one).
 	Documented envelope.Documented
@@ -121,6 +122,7 @@ func (o *Operation) collectMedia() []Problem {
 	}
 	responses, _ := o.Raw["responses"].(map[string]any)
 	o.Responses = map[string][]*Media{}
+	o.Headers = map[string][]*Header{}
 	for status, r := range responses {
 		ptr, resp, err := d.resolve(Pointer("paths", o.Path, strings.ToLower(o.Method), "responses", status), r)
 		if err != nil {
@@ -130,6 +132,10 @@ func (o *Operation) collectMedia() []Problem {
 		media, ps := d.collectContent(ptr, resp, d.response)
 		problems = append(problems, ps...)
 		o.Responses[status] = media
+		if hs, ps := d.collectHeaders(ptr, resp); len(hs) > 0 || len(ps) > 0 {
+			o.Headers[status] = hs
+			problems = append(problems, ps...)
+		}
 	}
 	return problems
 }
