@@ -148,13 +148,15 @@ type made struct {
 }
 
 // runFlow sends a flow's steps after its first request answered a success
-// (resp, body), and returns their problems, each naming its step.
-func runFlow(ctx context.Context, o RunOptions, op *spec.Operation, c *Case, parents []string, resp *http.Response, body []byte, res *Result) []Problem {
+// (resp, body), and returns their problems, each naming its step; or why
+// the flow cannot go on, when the create's answer names no one item (a
+// batch create: what would the steps use?).
+func runFlow(ctx context.Context, o RunOptions, op *spec.Operation, c *Case, parents []string, resp *http.Response, body []byte, res *Result) ([]Problem, string) {
 	m := &made{op: op, req: c, resp: resp, body: body, parents: parents}
 	if f := c.Flow; f.Create != nil {
 		id, ok := madeID(f.Create, resp, body)
 		if !ok {
-			return []Problem{problemf(CheckAvailability, "the create's answer names no id of the new %s (no %q in it, no Location)", f.Create.Resource.Name, f.Create.Resource.IDField)}
+			return nil, fmt.Sprintf("the create's answer names no one new %s (no %q in its object, no Location): nothing for the steps to use", f.Create.Resource.Name, f.Create.Resource.IDField)
 		}
 		m.id, m.object = id, f.Create.ObjectOf(decodeLoose(body))
 	}
@@ -163,7 +165,7 @@ func runFlow(ctx context.Context, o RunOptions, op *spec.Operation, c *Case, par
 		sc, why := st.request(m)
 		prefix := fmt.Sprintf("step %d (%s): ", i+1, st.Op.ID)
 		if why != "" {
-			return append(problems, Problem{Check: CheckAvailability, Step: i + 1, Message: prefix + why})
+			return append(problems, Problem{Check: CheckAvailability, Step: i + 1, Message: prefix + why}), ""
 		}
 		sr := &Result{Case: sc}
 		resp, body, ok := send(ctx, o, sc, sr)
@@ -176,10 +178,10 @@ func runFlow(ctx context.Context, o RunOptions, op *spec.Operation, c *Case, par
 			problems = append(problems, p)
 		}
 		if len(sr.Problems) > 0 {
-			return problems // later steps stand on this one
+			return problems, "" // later steps stand on this one
 		}
 	}
-	return problems
+	return problems, ""
 }
 
 // request is the step's request, filled with what the flow made: the

@@ -137,8 +137,11 @@ func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Re
 			res.Problems[i].Expected = reportCut(p.Expected, maxProblemBytes)
 		}
 		res.Outcome = Passed
-		if len(res.Problems) > 0 {
+		switch {
+		case len(res.Problems) > 0:
 			res.Outcome = Failed
+		case res.Reason != "":
+			res.Outcome = Skipped // a flow that could not go on says why
 		}
 	}()
 	resp, body, ok := send(ctx, o, c, res)
@@ -153,7 +156,7 @@ func runCase(ctx context.Context, o RunOptions, op *spec.Operation, c *Case) *Re
 		}
 	}
 	if c.Flow != nil && len(res.Problems) == 0 {
-		res.Problems = runFlow(ctx, o, op, c, made, resp, body, res)
+		res.Problems, res.Reason = runFlow(ctx, o, op, c, made, resp, body, res)
 		return res
 	}
 	if len(c.Steps) == 0 || len(res.Problems) > 0 {
