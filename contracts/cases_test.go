@@ -79,3 +79,39 @@ func TestCasesCarryCredentialsAndRequiredParameters(t *testing.T) {
 		t.Errorf("form %s", form)
 	}
 }
+
+// Without credentials, a case that leaves one credential out runs only
+// where that one is all that is missing: Tencent's
+// missing-credential-identifier would be refused for its missing sdkappid.
+// A case that leaves every credential out runs all the same.
+func TestCredentialRefusalsWithoutCredentials(t *testing.T) {
+	set, err := spec.Load(context.Background(), spec.Bundled())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		creds   Credentials
+		id      string
+		skipped bool
+	}{
+		{Credentials{}, "tencent/create_group/negative/missing-credential-identifier", true},
+		{Credentials{}, "tencent/create_group/negative/missing-credential-sdkappid", true},
+		{Credentials{Query: map[string]string{"sdkappid": "1", "usersig": "s"}}, "tencent/create_group/negative/missing-credential-identifier", false},
+		{Credentials{Query: map[string]string{"sdkappid": "1"}}, "tencent/create_group/negative/missing-credential-identifier", true},
+		{Credentials{}, "nexudus/getChatRoom/negative/missing-credentials", false},
+		{Credentials{}, "tencent/create_group/positive/application/json/all-fields", true},
+		{creds, "tencent/create_group/negative/missing-credential-identifier", false},
+	} {
+		cases, err := Derive(set, tc.creds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(cases, func(c *Case) bool { return c.ID == tc.id })
+		if i < 0 {
+			t.Fatalf("no case %s", tc.id)
+		}
+		if skipped := cases[i].Skip != ""; skipped != tc.skipped {
+			t.Errorf("%s with %+v: skipped %v (%q), want %v", tc.id, tc.creds, skipped, cases[i].Skip, tc.skipped)
+		}
+	}
+}

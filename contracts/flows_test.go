@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -235,5 +237,62 @@ func TestFlowsFollowLinks(t *testing.T) {
 	if res.Outcome != Failed || len(res.Problems) != 1 || res.Problems[0].Check != CheckAvailability ||
 		res.Problems[0].Message != "step 1 (readThread): status: want a success (200), got 404" {
 		t.Errorf("a link to nothing: %s %+v", res.Outcome, res.Problems)
+	}
+}
+
+// A create whose answer names no one item (a batch, an answer without an
+// id or a Location) leaves its flow nothing to use: skipped, saying so.
+func TestFlowWithoutAnID(t *testing.T) {
+	doc := filepath.Join(t.TempDir(), "notes.yaml")
+	err := os.WriteFile(doc, []byte(`openapi: 3.0.3
+info: {title: Notes, version: '1'}
+paths:
+  /notes:
+    post:
+      operationId: createNote
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {text: {type: string}}}
+            example: {text: hi}
+      responses:
+        '201':
+          description: Created
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string}, text: {type: string}}}
+  /notes/{id}:
+    get:
+      operationId: getNote
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: The note
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string}, text: {type: string}}}
+        '404': {description: None}
+`), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := loadSet(t, doc)
+	flow := flowCases(t, set)["notes/createNote/stateful/read-back-getNote"]
+	if flow == nil {
+		t.Fatalf("no read-back flow in %v", flowCases(t, set))
+	}
+	target := tampered(t, set, func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == http.MethodPost && r.URL.Path == "/notes" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(`{"text":"hi"}`))
+			return true
+		}
+		return false
+	})
+	res := runFlowCase(t, set, flow, target)
+	want := `the create's answer names no one new notes (no "id" in its object, no Location): nothing for the steps to use`
+	if res.Outcome != Skipped || res.Reason != want {
+		t.Errorf("%s %q %q, want skipped: %s", res.Outcome, res.Reason, Messages(res.Problems), want)
 	}
 }
