@@ -23,7 +23,9 @@ type Request struct {
 	JSON []byte
 }
 
-// Get returns one value of the request; ok is false when it is absent.
+// Get returns one value of the request; ok is false when it is absent. An
+// object or array of the body may be the request's own: read it, do not
+// change it (templates copy it, Vars.Lookup).
 func (r *Request) Get(source, path string) (any, bool) {
 	switch source {
 	case "query":
@@ -41,6 +43,9 @@ func (r *Request) Get(source, path string) (any, bool) {
 	case "body":
 		if !r.HasBody {
 			return nil, false
+		}
+		if v, found, simple := walkPath(r.Body, path); simple {
+			return v, found
 		}
 		res := gjson.GetBytes(r.BodyJSON(), path)
 		if !res.Exists() {

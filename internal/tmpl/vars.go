@@ -131,7 +131,12 @@ func (v *Vars) Lookup(name string) (any, bool) {
 		if v.Request == nil {
 			return nil, false
 		}
-		return v.Request.Get(src, path)
+		x, ok := v.Request.Get(src, path)
+		switch x.(type) {
+		case map[string]any, []any: // the request's own: what a template makes of it must not change it
+			x = DeepCopy(x)
+		}
+		return x, ok
 	case "answer":
 		b, err := v.BodyJSON()
 		if err != nil {
@@ -163,6 +168,9 @@ func (v *Vars) BodyJSON() ([]byte, error) {
 // EncodeJSON writes v as answers are written: without HTML escapes (an
 // API echoes "<" as sent) and without a trailing newline.
 func EncodeJSON(v any) ([]byte, error) {
+	if b, ok := appendJSON(make([]byte, 0, 256), v, 0); ok {
+		return b, nil
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
