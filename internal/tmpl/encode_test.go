@@ -8,17 +8,6 @@ import (
 	"github.com/chatmock/chatmock/internal/codec/jsonbody"
 )
 
-// encodingJSON is EncodeJSON's other path: encoding/json, HTML escapes off.
-func encodingJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
 var encodeSeeds = []string{
 	`{"b":1,"a":[true,false,null,"x"],"c":{"z":"<&>","y":"\u2028\u2029\b\f\n\r\t\u0001\u001f\"\\"}}`,
 	`[1.5e10,-0,0.25,-12E-3,123456789012345678901234567890]`,
@@ -32,7 +21,7 @@ func TestAppendJSONAgreesWithEncodingJSON(t *testing.T) {
 		same(t, []byte(s))
 	}
 	for _, v := range []any{"\xff\xfe bad utf-8", map[string]any{"\xffk": "v"}, json.Number("01"), json.Number("1."), json.Number("")} {
-		want, wantErr := encodingJSON(v)
+		want, wantErr := encodeReflect(v)
 		got, ok := appendJSON(nil, v, 0)
 		if ok && (wantErr != nil || !bytes.Equal(got, want)) {
 			t.Errorf("%#v: appendJSON %s, encoding/json %s %v", v, got, want, wantErr)
@@ -52,7 +41,7 @@ func same(t *testing.T, body []byte) {
 	if err != nil {
 		return
 	}
-	want, err := encodingJSON(v)
+	want, err := encodeReflect(v)
 	if err != nil {
 		t.Fatalf("%s: encoding/json: %v", body, err)
 	}

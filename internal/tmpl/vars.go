@@ -171,6 +171,11 @@ func EncodeJSON(v any) ([]byte, error) {
 	if b, ok := appendJSON(make([]byte, 0, 256), v, 0); ok {
 		return b, nil
 	}
+	return encodeReflect(v)
+}
+
+// encodeReflect is EncodeJSON by encoding/json, for any value.
+func encodeReflect(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
