@@ -182,7 +182,7 @@ func (o *resourceOp) create(r *rendered) *answer {
 	if !o.fits(r, value) { // an echoed value broke the answer's schema
 		value, state = o.role.Created(r.value, nil, o.ex.req.Path, id, now, rnd)
 	}
-	data, err := json.Marshal(state)
+	data, err := tmpl.MarshalJSON(state)
 	if err != nil {
 		return internalError(err)
 	}
@@ -206,7 +206,7 @@ func (o *resourceOp) upsert(r *rendered, rec store.Record) *answer {
 		return internalError(err)
 	}
 	st = o.role.Updated(st, o.ex.req.Body, o.rt.s.gen.Now())
-	if rec.Data, err = json.Marshal(st); err != nil {
+	if rec.Data, err = tmpl.MarshalJSON(st); err != nil {
 		return internalError(err)
 	}
 	if ans := o.storeFailed(o.tx.Replace(o.api, o.role.Resource.Name, rec)); ans != nil {
@@ -279,7 +279,7 @@ func (o *resourceOp) item(r *rendered) *answer {
 	switch o.role.Action {
 	case resource.Replace, resource.Merge:
 		st = o.role.Updated(st, o.ex.req.Body, o.rt.s.gen.Now())
-		data, err := json.Marshal(st)
+		data, err := tmpl.MarshalJSON(st)
 		if err != nil {
 			return internalError(err)
 		}

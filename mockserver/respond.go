@@ -61,7 +61,17 @@ func (rt *route) readsStore() bool {
 	return rt.op.Store != nil && (rt.op.Store.Read != nil || rt.op.Store.List != nil)
 }
 
+// statusOf is the status an entry of the live plan answers with.
 func (rt *route) statusOf(e *live.Entry) string {
+	if st, ok := rt.entryStatus[e]; ok {
+		return st
+	}
+	return rt.findStatus(e)
+}
+
+// findStatus is statusOf worked out: the entry's status, its example's,
+// else the success status.
+func (rt *route) findStatus(e *live.Entry) string {
 	if e.Status != 0 {
 		return strconv.Itoa(e.Status)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chatmock/chatmock/internal/envelope"
 	"github.com/chatmock/chatmock/internal/fault"
+	"github.com/chatmock/chatmock/internal/live"
 	"github.com/chatmock/chatmock/internal/resource"
 	"github.com/chatmock/chatmock/internal/rules"
 	"github.com/chatmock/chatmock/internal/scenario"
@@ -29,6 +30,9 @@ type route struct {
 	statics staticAnswers  // encoded answers of static rule effects
 	res     *resource.Role // what the operation does to a resource the document's paths reveal; nil: none
 	bases   sync.Map       // media type → *rendered: the documented answer res's answers are made from
+	// entryStatus is the status each entry of the live plan answers with
+	// (statusOf), found once.
+	entryStatus map[*live.Entry]string
 }
 
 func newRoute(s *Server, t *table, op *spec.Operation) (*route, error) {
@@ -45,6 +49,12 @@ func newRoute(s *Server, t *table, op *spec.Operation) (*route, error) {
 		if strings.HasPrefix(st, "2") {
 			rt.success = st
 			break
+		}
+	}
+	if op.Live != nil {
+		rt.entryStatus = map[*live.Entry]string{}
+		for _, e := range op.Live.Entries {
+			rt.entryStatus[e] = rt.findStatus(e)
 		}
 	}
 	return rt, nil

@@ -13,6 +13,20 @@ import (
 // nil), without reflection; ok is false at any other value (a float64, a
 // struct), which encoding/json then writes instead.
 func appendJSON(dst []byte, v any, depth int) ([]byte, bool) {
+	return appendValue(dst, v, depth, false)
+}
+
+// MarshalJSON is json.Marshal(v) — HTML escapes on — for the values
+// appendJSON writes, without reflection; encoding/json writes the others.
+func MarshalJSON(v any) ([]byte, error) {
+	if b, ok := appendValue(make([]byte, 0, 256), v, 0, true); ok {
+		return b, nil
+	}
+	return json.Marshal(v)
+}
+
+// appendValue is appendJSON, '<', '>' and '&' escaped when html is set.
+func appendValue(dst []byte, v any, depth int, html bool) ([]byte, bool) {
 	if depth > maxEncodeDepth {
 		return dst, false
 	}
@@ -22,7 +36,7 @@ func appendJSON(dst []byte, v any, depth int) ([]byte, bool) {
 	case bool:
 		return strconv.AppendBool(dst, x), true
 	case string:
-		return appendString(dst, x), true
+		return appendString(dst, x, html), true
 	case json.Number:
 		if x == "" {
 			return append(dst, '0'), true // as encoding/json writes it
@@ -41,7 +55,7 @@ func appendJSON(dst []byte, v any, depth int) ([]byte, bool) {
 				dst = append(dst, ',')
 			}
 			var ok bool
-			if dst, ok = appendJSON(dst, e, depth+1); !ok {
+			if dst, ok = appendValue(dst, e, depth+1, html); !ok {
 				return dst, false
 			}
 		}
@@ -60,10 +74,10 @@ func appendJSON(dst []byte, v any, depth int) ([]byte, bool) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, k)
+			dst = appendString(dst, k, html)
 			dst = append(dst, ':')
 			var ok bool
-			if dst, ok = appendJSON(dst, x[k], depth+1); !ok {
+			if dst, ok = appendValue(dst, x[k], depth+1, html); !ok {
 				return dst, false
 			}
 		}
@@ -78,15 +92,15 @@ const maxEncodeDepth = 1000
 
 const hexDigits = "0123456789abcdef"
 
-// appendString is encoding/json's string with HTML escaping off: '"', '\\'
-// and control characters escaped (\b \f \n \r \t by name), invalid UTF-8 as
-// \ufffd, U+2028 and U+2029 escaped.
-func appendString(dst []byte, s string) []byte {
+// appendString is encoding/json's string: '"', '\\' and control
+// characters escaped (\b \f \n \r \t by name), invalid UTF-8 as \ufffd,
+// U+2028 and U+2029 escaped, and with html '<', '>' and '&'.
+func appendString(dst []byte, s string, html bool) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
+			if b >= 0x20 && b != '"' && b != '\\' && (!html || b != '<' && b != '>' && b != '&') {
 				i++
 				continue
 			}

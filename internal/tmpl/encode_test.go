@@ -49,6 +49,13 @@ func same(t *testing.T, body []byte) {
 	if !ok || !bytes.Equal(got, want) {
 		t.Errorf("%s:\nappendJSON    %s (%v)\nencoding/json %s", body, got, ok, want)
 	}
+	want, err = json.Marshal(v)
+	if err != nil {
+		t.Fatalf("%s: json.Marshal: %v", body, err)
+	}
+	if got, err := MarshalJSON(v); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("%s:\nMarshalJSON  %s (%v)\njson.Marshal %s", body, got, err, want)
+	}
 }
 
 func FuzzAppendJSONAgreesWithEncodingJSON(f *testing.F) {

@@ -6,6 +6,15 @@ import (
 	"strings"
 )
 
+// gjsonSyntax are the bytes that make a gjson path more than keys and
+// indexes.
+var gjsonSyntax = func() (t [256]bool) {
+	for _, c := range []byte("*?@|!()=<>{}[]\\\"`") {
+		t[c] = true
+	}
+	return t
+}()
+
 // walkPath reads a gjson path of the simplest kind — keys and array
 // indexes joined by dots, perhaps ending in "#" (an array's length) —
 // in a decoded JSON value (map[string]any, []any, json.Number, string,
@@ -15,8 +24,13 @@ import (
 // value are then meaningless. What it finds is what gjson finds in the
 // value's JSON text; an object or array is v's own, not a copy.
 func walkPath(v any, path string) (value any, found, simple bool) {
-	if path == "" || strings.ContainsAny(path, `*?@|!()=<>{}[]\"`+"`") {
+	if path == "" {
 		return nil, false, false
+	}
+	for i := 0; i < len(path); i++ {
+		if gjsonSyntax[path[i]] {
+			return nil, false, false
+		}
 	}
 	cur := v
 	for seg := range strings.SplitSeq(path, ".") {

@@ -1,7 +1,6 @@
 package tmpl
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 
@@ -59,7 +58,7 @@ func (r *Request) Get(source, path string) (any, bool) {
 // BodyJSON is the body as JSON, nil when there is none.
 func (r *Request) BodyJSON() []byte {
 	if r.JSON == nil && r.HasBody {
-		r.JSON, _ = json.Marshal(r.Body)
+		r.JSON, _ = MarshalJSON(r.Body)
 	}
 	return r.JSON
 }

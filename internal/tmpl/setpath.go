@@ -103,6 +103,7 @@ func DeepCopy(v any) any {
 type SetAt struct {
 	Path  string
 	Value *Template
+	toks  []string // Path split at its dots, once (CompileSet); nil: split when applied
 }
 
 // CompileSet compiles a `set` object, its paths in sorted order so that
@@ -119,7 +120,7 @@ func CompileSet(set map[string]any) (out []SetAt, bad string, err error) {
 		if err != nil {
 			return nil, p, err
 		}
-		out = append(out, SetAt{Path: p, Value: t})
+		out = append(out, SetAt{Path: p, Value: t, toks: strings.Split(p, ".")})
 	}
 	return out, "", nil
 }
@@ -132,7 +133,7 @@ func Apply(body any, set []SetAt, s Scope) (any, error) {
 	vars, _ := s.(*Vars)
 	for _, at := range set {
 		var err error
-		body, err = SetPath(body, at.Path, func(current any, elems []Element) (any, error) {
+		set := func(current any, elems []Element) (any, error) {
 			if vars != nil {
 				vars.elems, vars.current = elems, current
 			}
@@ -141,7 +142,12 @@ func Apply(body any, set []SetAt, s Scope) (any, error) {
 				return Omitted, err
 			}
 			return v, err
-		})
+		}
+		if at.toks != nil && at.Path != "" {
+			body, err = setTokens(body, at.toks, nil, set)
+		} else {
+			body, err = SetPath(body, at.Path, set)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("set %s: %w", at.Path, err)
 		}
