@@ -21,6 +21,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on")
 	answerFile := flag.String("answer", "", "file holding the answer body (default: a Tencent create_group success)")
 	contentType := flag.String("content-type", "application/json", "Content-Type of the answer")
+	status := flag.Int("status", http.StatusOK, "HTTP status of the answer")
 	flag.Parse()
 	answer := []byte(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","GroupId":"@TGS#2J4SZEAEL"}`)
 	if *answerFile != "" {
@@ -39,6 +40,7 @@ func main() {
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
 			w.Header().Set("Content-Type", *contentType)
+			w.WriteHeader(*status)
 			_, _ = w.Write(answer)
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
