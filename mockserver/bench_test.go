@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -171,4 +172,45 @@ func runParallel(b *testing.B, c benchCase, status int, h http.Handler) {
 			}
 		}
 	})
+}
+
+// BenchmarkCostFlat sends Tencent's seed request (answered 10025 from the
+// store) to mocks that differ only in what they hold: an empty store
+// against 10,000 groups, a journal of 1,000 entries against one of
+// 100,000 (its byte bound raised to hold them). Each pair's ns/op should
+// be the same: the work a request does must not grow with what the mock
+// has done.
+//
+//	go test -run '^$' -bench CostFlat ./mockserver
+func BenchmarkCostFlat(b *testing.B) {
+	seed := benchCases(b)[0]
+	filled := func(groups, journal int) func(*testing.B, benchCase) *Server {
+		return func(b *testing.B, c benchCase) *Server {
+			s := newTestServer(b, WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+				WithStore(store.New(store.Limits{})), WithJournalSize(journal), WithJournalBytes(int64(journal)<<14))
+			for range journal { // a journal as full as it can be held
+				s.Handler().ServeHTTP(httptest.NewRecorder(), c.request())
+			}
+			for i := range groups {
+				body := strings.Replace(tencentSeedBody, `"GroupId":"MyFirstGroup"`, fmt.Sprintf(`"GroupId":"G%d"`, i), 1)
+				rec := httptest.NewRecorder()
+				s.Handler().ServeHTTP(rec, benchCase{path: c.path, ctype: c.ctype, body: []byte(body)}.request())
+				if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"ActionStatus":"OK"`) {
+					b.Fatalf("filling group %d: %d %s", i, rec.Code, rec.Body)
+				}
+			}
+			return s
+		}
+	}
+	for _, tc := range []struct {
+		name             string
+		groups, journal int
+	}{
+		{"store-empty", 0, 1000}, {"store-10000", 10000, 1000},
+		{"journal-1000", 1000, 1000}, {"journal-100000", 1000, 100000},
+	} {
+		c := seed
+		c.name = tc.name
+		benchAgainstBare(b, []benchCase{c}, filled(tc.groups, tc.journal))
+	}
 }
