@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -246,18 +245,14 @@ const (
 )
 
 // tuneRuntime applies gcPercent and memoryLimit where the environment sets
-// neither, and leaves one CPU to the mock's clients; once a process.
+// neither; once a process.
 //
-// A mock runs beside what calls it: the app under test, a test runner, a
-// browser. With as many threads as CPUs, the mock's bursts take the CPU the
-// client needs to read its answers, and the client's latency tail grows (on
-// two cores with wrk beside it, p99 5.0-5.2 ms with two threads against
-// 2.4-2.5 ms with one, for 5% less throughput). So serve runs on one CPU
-// fewer than it may use, at least one, unless GOMAXPROCS says otherwise.
+// serve runs on every CPU it may use (Go's own GOMAXPROCS). It once left
+// one to its clients, for a shorter latency tail beside wrk; measured again
+// on two cores (BENCHMARKS.md, "Cores"), one thread gave 14-35% of bare's
+// throughput across the request kinds against 22-46% with two, for the same
+// p99 or a shorter one, so that no longer paid.
 var tuneRuntime = sync.OnceFunc(func() {
-	if os.Getenv("GOMAXPROCS") == "" {
-		runtime.GOMAXPROCS(max(1, runtime.GOMAXPROCS(0)-1))
-	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
