@@ -203,7 +203,7 @@ func BenchmarkCostFlat(b *testing.B) {
 		}
 	}
 	for _, tc := range []struct {
-		name             string
+		name            string
 		groups, journal int
 	}{
 		{"store-empty", 0, 1000}, {"store-10000", 10000, 1000},

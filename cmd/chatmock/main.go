@@ -53,6 +53,12 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
+// downError is a target that is not there (exit 2, as a usage error, but
+// without the pointer to --help: the command line was right).
+type downError struct{ msg string }
+
+func (e *downError) Error() string { return e.msg }
+
 // problemsError reports that a command ran and found problems (exit 1); the
 // problems themselves were already printed.
 type problemsError struct{ count int }
@@ -76,6 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		err := c.run(ctx, args[1:], stdout, stderr)
 		var ue *usageError
+		var down *downError
 		var pe *problemsError
 		var refused *inputfile.Error
 		switch {
@@ -87,6 +94,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case errors.As(err, &ue):
 			fmt.Fprintf(stderr, "chatmock %s: %v\n", name, err)
 			fmt.Fprintf(stderr, "Run 'chatmock %s --help' for usage.\n", name)
+			return exitUsage
+		case errors.As(err, &down):
+			fmt.Fprintf(stderr, "chatmock %s: %v\n", name, err)
 			return exitUsage
 		case errors.As(err, &pe):
 			fmt.Fprintf(stderr, "chatmock %s: %v\n", name, err)

@@ -82,9 +82,9 @@ func reachable(ctx context.Context, target string, timeout, wait time.Duration) 
 		down := errors.As(err, &op) && op.Op == "dial"
 		if !down || time.Now().After(deadline) || ctx.Err() != nil {
 			if down {
-				return &usageError{fmt.Sprintf("the target %s cannot be reached (%v): is it running? (--wait-for 30s waits for it to come up)", target, op.Err)}
+				return &downError{fmt.Sprintf("the target %s cannot be reached (%v): is it running? (--wait-for 30s waits for it to come up)", target, op.Err)}
 			}
-			return &usageError{fmt.Sprintf("the target %s does not answer: %v", target, err)}
+			return &downError{fmt.Sprintf("the target %s does not answer: %v", target, err)}
 		}
 		select {
 		case <-ctx.Done():
