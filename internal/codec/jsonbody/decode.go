@@ -47,6 +47,8 @@ func Decode(b []byte) (any, error) {
 // beyond the values it yields.
 type decoder struct {
 	b     []byte
+	s     string // b as a string, made on first use: strings and numbers without escapes are its slices (text)
+	hasS  bool
 	pos   int // the next byte to read
 	depth int // objects and arrays open around pos
 
@@ -70,7 +72,7 @@ var decoders = sync.Pool{New: func() any { return new(decoder) }}
 
 // reset drops every reference into the last body and any oversized scratch.
 func (d *decoder) reset() {
-	d.b, d.pos, d.depth = nil, 0, 0
+	d.b, d.s, d.hasS, d.pos, d.depth = nil, "", false, 0, 0
 	clear(d.members)
 	clear(d.values)
 	d.members, d.values, d.buf = d.members[:0], d.values[:0], d.buf[:0]
@@ -83,6 +85,17 @@ func (d *decoder) reset() {
 	if cap(d.buf) > maxKept {
 		d.buf = nil
 	}
+}
+
+// text is b[start:end] as a string: a slice of one copy of the body, so
+// that a body's strings and numbers cost one allocation between them. The
+// values share that copy, which lives as long as the longest lived of
+// them; the keyCache never holds one (it copies).
+func (d *decoder) text(start, end int) string {
+	if !d.hasS {
+		d.s, d.hasS = string(d.b), true
+	}
+	return d.s[start:end]
 }
 
 // document reads the whole body: one value between optional whitespace.

@@ -35,7 +35,8 @@ var hexValue = func() (t [256]int8) {
 }()
 
 // str reads the string whose opening quote is at d.pos and leaves d.pos just
-// after its closing quote. A string without escapes costs one allocation.
+// after its closing quote. A string without escapes costs no allocation of
+// its own (text).
 func (d *decoder) str() (string, error) {
 	b := d.b
 	start := d.pos + 1
@@ -46,7 +47,7 @@ func (d *decoder) str() (string, error) {
 		switch c := b[i]; {
 		case c == '"':
 			d.pos = i + 1
-			return string(b[start:i]), nil
+			return d.text(start, i), nil
 		case c == '\\':
 			return d.escaped(start, i)
 		case c < ' ':
@@ -248,7 +249,7 @@ func (d *decoder) number() (any, error) {
 		return nil, d.fail(start, kindNumber, numberMessage)
 	}
 	d.pos = i
-	return json.Number(b[start:i]), nil
+	return json.Number(d.text(start, i)), nil
 }
 
 // Numbers are kept as sent, but exact arithmetic on them (schema limits,
