@@ -69,6 +69,11 @@ func newCompiler() (*jsonschema.Compiler, error) {
 	c.RegisterFormat(byteFormat)
 	c.RegisterFormat(intFormat("int32", 32))
 	c.RegisterFormat(intFormat("int64", 64))
+	dt, err := dateTime()
+	if err != nil {
+		return nil, err
+	}
+	c.RegisterFormat(dt)
 	return c, nil
 }
 
