@@ -53,6 +53,17 @@ type Problem struct {
 
 func (p Problem) String() string { return p.Message }
 
+// relabel files the problems of one check under another: a failed read
+// of what a sequence just made is ensure_resource_availability, not
+// positive_data_acceptance.
+func relabel(ps []Problem, from, to string) {
+	for i := range ps {
+		if ps[i].Check == from {
+			ps[i].Check = to
+		}
+	}
+}
+
 // problemf is a problem of a check with only its message.
 func problemf(check, format string, args ...any) Problem {
 	return Problem{Check: check, Message: fmt.Sprintf(format, args...)}

@@ -70,9 +70,7 @@ func deriveFlows(set *spec.Set, model *resource.Model, bases map[*spec.Operation
 		if role == nil || bases[role.Op] == nil {
 			return nil
 		}
-		sc := bases[role.Op].clone()
-		sc.Setup, sc.Steps, sc.Flow = nil, nil, nil
-		return &FlowStep{Op: role.Op, Role: role, Case: sc, Expect: expect}
+		return &FlowStep{Op: role.Op, Role: role, Case: stepCase(bases[role.Op]), Expect: expect}
 	}
 	for _, r := range model.Resources {
 		create := r.Find(resource.Create)
@@ -113,12 +111,18 @@ func deriveFlows(set *spec.Set, model *resource.Model, bases map[*spec.Operation
 			if target == nil || bases[target] == nil || !strings.HasPrefix(l.Status, "2") {
 				continue
 			}
-			sc := bases[target].clone()
-			sc.Setup, sc.Steps, sc.Flow = nil, nil, nil
-			flow(base, "link-"+l.Name, create, &FlowStep{Op: target, Role: model.Role(target), Link: l, Case: sc, Expect: flowLink})
+			flow(base, "link-"+l.Name, create, &FlowStep{Op: target, Role: model.Role(target), Link: l, Case: stepCase(bases[target]), Expect: flowLink})
 		}
 	}
 	return out
+}
+
+// stepCase is an operation's valid request as a flow's step sends it: what
+// the flow made fills its path, so none of its own setups or steps.
+func stepCase(base *Case) *Case {
+	c := base.clone()
+	c.Setup, c.Steps, c.Flow = nil, nil, nil
+	return c
 }
 
 // madeID is the id a create's answer gives the new item: its object's id,
@@ -197,7 +201,7 @@ func (st *FlowStep) request(m *made) (*Case, string) {
 		sc.Path = FillPath(sc.Path, ids)
 	}
 	if st.Expect == flowListed {
-		widen(st.Role.Op, st.Role.Paging, sc)
+		widen(st.Role.Paging, sc)
 	}
 	if st.Link != nil {
 		if why := fillLink(st.Op, st.Link, sc, m); why != "" {
@@ -235,11 +239,7 @@ func (st *FlowStep) problems(ctx context.Context, o RunOptions, sc *Case, resp *
 	}
 	ps := check(op, &Case{Expect: sc.Expect, Want: &Want{Success: true}, Credentials: sc.Credentials}, resp, body)
 	if st.Expect != flowSuccess && (st.Expect != flowLink || op.Method == http.MethodGet) {
-		for i, p := range ps {
-			if p.Check == CheckPositive {
-				ps[i].Check = CheckAvailability // what was just made is not there
-			}
-		}
+		relabel(ps, CheckPositive, CheckAvailability) // what was just made is not there
 	}
 	if len(ps) > 0 {
 		return ps
@@ -305,17 +305,13 @@ func (st *FlowStep) pagedAway(ctx context.Context, o RunOptions, sc *Case, value
 
 // widen asks a list for as many items per page as its limit parameter
 // allows: its schema's maximum, else 100.
-func widen(op *spec.Operation, p resource.Paging, c *Case) {
+func widen(p resource.Paging, c *Case) {
 	if p.Limit == "" {
 		return
 	}
 	n := 100
-	for _, prm := range op.Parameters {
-		if prm.In == "query" && prm.Name == p.Limit && prm.Node != nil {
-			if max, err := strconv.Atoi(fmt.Sprint(prm.Node["maximum"])); err == nil && max > 0 {
-				n = min(max, 1000)
-			}
-		}
+	if p.Max > 0 {
+		n = min(p.Max, 1000)
 	}
 	c.Query.Set(p.Limit, strconv.Itoa(n))
 	for _, drop := range []string{p.Offset, p.Page, p.Cursor} {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -74,16 +75,23 @@ func fillLink(target *spec.Operation, l *spec.Link, sc *Case, m *made) string {
 // fillNamed puts v into the segment of filled that the template names
 // {name}: the template's other segments keep what filled holds there.
 func fillNamed(template, filled, name, v string) string {
-	ts, fs := strings.Split(template, "/"), strings.Split(filled, "/")
-	if len(ts) != len(fs) {
+	segs, i := namedSegment(template, filled, name)
+	if i < 0 {
 		return filled
 	}
-	for i, seg := range ts {
-		if seg == "{"+name+"}" {
-			fs[i] = url.PathEscape(v)
-		}
+	segs[i] = url.PathEscape(v)
+	return strings.Join(segs, "/")
+}
+
+// namedSegment splits path by the template's segments and finds the one
+// the template names {name}; -1 when none does, or the two differ in
+// length.
+func namedSegment(template, path, name string) ([]string, int) {
+	ts, ps := strings.Split(template, "/"), strings.Split(path, "/")
+	if len(ts) != len(ps) {
+		return ps, -1
 	}
-	return strings.Join(fs, "/")
+	return ps, slices.Index(ts, "{"+name+"}")
 }
 
 // evaluate is a link parameter's value as text: a constant as written,
@@ -149,15 +157,10 @@ func (m *made) value(x spec.Expression) (any, bool) {
 // pathValue is the value a sent path holds where its template names
 // {name}.
 func pathValue(template, sent, name string) (any, bool) {
-	ts, ss := strings.Split(template, "/"), strings.Split(sent, "/")
-	if len(ts) != len(ss) {
+	segs, i := namedSegment(template, sent, name)
+	if i < 0 {
 		return nil, false
 	}
-	for i, seg := range ts {
-		if seg == "{"+name+"}" {
-			v, err := url.PathUnescape(ss[i])
-			return v, err == nil
-		}
-	}
-	return nil, false
+	v, err := url.PathUnescape(segs[i])
+	return v, err == nil
 }

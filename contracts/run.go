@@ -253,10 +253,8 @@ func stepProblems(step *Step, c *Case, resp *http.Response, body []byte, key str
 				Message: fmt.Sprintf("the answer does not show the created key %q", key)})
 		}
 	}
-	for i, p := range problems {
-		if p.Check == CheckPositive && step.Expect == "read" {
-			problems[i].Check = CheckAvailability // the read of what was just made failed
-		}
+	if step.Expect == "read" {
+		relabel(problems, CheckPositive, CheckAvailability) // the read of what was just made failed
 	}
 	return problems
 }

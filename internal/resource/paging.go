@@ -14,6 +14,7 @@ type Paging struct {
 	Limit, Offset, Page, Cursor string
 	PageBase                    int // the first page's number: 0 or 1
 	Default                     int // the page size without a limit: the parameter's default, 0 for all
+	Max                         int // the limit parameter's maximum, 0 when it has none
 }
 
 // pagingOf finds a list's paging parameters by their usual names.
@@ -28,6 +29,7 @@ func pagingOf(op *spec.Operation) Paging {
 			if p.Limit == "" {
 				p.Limit = prm.Name
 				p.Default = schemaInt(prm, "default")
+				p.Max = schemaInt(prm, "maximum")
 			}
 		case "offset", "skip", "start", "from":
 			p.Offset = prm.Name
